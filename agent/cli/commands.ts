@@ -1,0 +1,74 @@
+// The command table: parsing, `--help` and `help COMMAND` are generated from it.
+import type { ParseArgsConfig } from 'node:util';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  value?: string;
+  description: string;
+  choices?: readonly string[];
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  options: Record<string, OptionSpec>;
+  positionals?: { min: number; max: number; name: string };
+}
+
+const colorOption: OptionSpec = { type: 'boolean', description: 'never colour the output (also: NO_COLOR set, or not a terminal)' };
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'check',
+    summary: 'check the image and report every problem',
+    usage: 'agent check [--root DIR] [--format text|json|junit] [--only ID,..] [--skip ID,..] [--strict] [--report FILE] [--no-color]',
+    options: {
+      root: { type: 'string', value: 'DIR', description: 'check the image mounted at DIR instead of this machine (no root needed)' },
+      format: { type: 'string', value: 'FORMAT', description: 'output format on stdout', choices: ['text', 'json', 'junit'] },
+      only: { type: 'string', value: 'ID,..', description: 'run only these checks' },
+      skip: { type: 'string', value: 'ID,..', description: 'do not run these checks' },
+      strict: { type: 'boolean', description: 'exit 1 on warnings too' },
+      report: { type: 'string', value: 'FILE', description: 'also write the JSON report to FILE' },
+      timeout: { type: 'string', value: 'SECONDS', description: 'time limit of each check (default 300)' },
+      'no-color': colorOption,
+    },
+  },
+  {
+    name: 'list',
+    summary: 'list every check with its id, severity and whether cleanup can fix it',
+    usage: 'agent list [--format text|json] [--no-color]',
+    options: {
+      format: { type: 'string', value: 'FORMAT', description: 'output format', choices: ['text', 'json'] },
+      'no-color': colorOption,
+    },
+  },
+  {
+    name: 'explain',
+    summary: 'what a check looks at, why it matters, and how to fix it by hand',
+    usage: 'agent explain ID',
+    options: {},
+    positionals: { min: 1, max: 1, name: 'ID' },
+  },
+  {
+    name: 'help',
+    summary: 'show help for a command',
+    usage: 'agent help [COMMAND]',
+    options: {},
+    positionals: { min: 0, max: 1, name: 'COMMAND' },
+  },
+  {
+    name: 'version',
+    summary: 'print the version',
+    usage: 'agent version',
+    options: {},
+  },
+];
+
+export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandSpec> = new Map(COMMANDS.map((c) => [c.name, c]));
+
+export function parseArgsConfig(spec: CommandSpec): ParseArgsConfig['options'] {
+  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, option] of Object.entries(spec.options)) options[name] = { type: option.type };
+  return options;
+}

@@ -1,0 +1,47 @@
+// Which authorized_keys files sshd would read: AuthorizedKeysFile patterns (default
+// ".ssh/authorized_keys .ssh/authorized_keys2") expanded for every account with a home directory.
+import { posix } from 'node:path';
+import type { Host } from '../host.js';
+import { readAccounts } from './accounts.js';
+import { homeDirectories } from './homes.js';
+import { allSettings, readSshdConfig } from './sshd-config.js';
+
+const DEFAULT_PATTERNS = ['.ssh/authorized_keys', '.ssh/authorized_keys2'];
+
+export interface KeysFileCandidate {
+  path: string;
+  users: string[];
+}
+
+/** sshd's tokens: %h home, %u user name, %U uid, %% a percent sign. */
+function expandPattern(pattern: string, user: string, uid: number, home: string): string {
+  const expanded = pattern.replace(/%([%hUu])/g, (_, token: string) => ({ '%': '%', h: home, u: user, U: String(uid) })[token] ?? '');
+  return expanded.startsWith('/') ? posix.normalize(expanded) : posix.join(home, expanded);
+}
+
+export function authorizedKeysFiles(host: Host): Promise<{ files: KeysFileCandidate[]; errors: string[] }> {
+  return host.memo('authorized-keys-files', async () => {
+    const config = await readSshdConfig(host);
+    const settings = allSettings(config, 'authorizedkeysfile');
+    const patterns = new Set(settings.length > 0 ? settings.flatMap((s) => s.args).filter((p) => p !== 'none') : DEFAULT_PATTERNS);
+    // Keys under the defaults are found even when the config moved them elsewhere: they ship all the same.
+    for (const pattern of DEFAULT_PATTERNS) patterns.add(pattern);
+    const { passwd } = await readAccounts(host);
+    const homes = await homeDirectories(host);
+    const files = new Map<string, KeysFileCandidate>();
+    const errors = homes.filter((home) => home.error).map((home) => home.error as string);
+    for (const home of homes.filter((h) => !h.error)) {
+      for (const user of home.users) {
+        const uid = passwd.find((entry) => entry.name === user)?.uid ?? -1;
+        for (const pattern of patterns) {
+          const path = expandPattern(pattern, user, uid, home.path);
+          const known = files.get(path);
+          if (known) {
+            if (!known.users.includes(user)) known.users.push(user);
+          } else files.set(path, { path, users: [user] });
+        }
+      }
+    }
+    return { files: [...files.values()], errors };
+  });
+}

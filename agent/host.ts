@@ -1,0 +1,222 @@
+// The host context: the one way checks see the target. Every path is a path inside the target
+// image; it is resolved within the target root, only regular files are opened (a FIFO in ~/.ssh
+// must not hang the agent), and shared facts are computed once per run through memo().
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, opendir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { joinTargetPath, resolveTargetParts } from './target-path.js';
+import { runCommand, type RunOptions, type RunResult } from './runner.js';
+
+export type TargetMode = 'live' | 'root';
+
+/** A file exists but cannot be read as asked: the check that needed it reports `error`. */
+export class UnreadableError extends Error {
+  constructor(readonly targetPath: string, readonly reason: string) {
+    super(`${targetPath}: ${reason}`);
+  }
+}
+
+export interface ReadOptions {
+  /** Read at most this many bytes (the rest is never read). */
+  maxBytes?: number;
+  /** Follow a symlink in the last component (inside the target). Default true. */
+  follow?: boolean;
+}
+
+export interface WalkEntry {
+  path: string;
+  /** lstat of the entry: symlinks are reported as symlinks, never followed. */
+  stats: Stats;
+}
+
+export interface WalkError {
+  path: string;
+  error: string;
+}
+
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ELOOP: 'symbolic link loop',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'a parent is not a directory',
+    EIO: 'input/output error',
+    ENOENT: 'no such file',
+  };
+  if (code && reasons[code]) return reasons[code];
+  if (err instanceof Error) return err.message.split('\n')[0];
+  return String(err);
+}
+
+export function fileKind(stats: Stats): string {
+  if (stats.isFile()) return 'regular file';
+  if (stats.isDirectory()) return 'directory';
+  if (stats.isSymbolicLink()) return 'symbolic link';
+  if (stats.isFIFO()) return 'FIFO';
+  if (stats.isSocket()) return 'socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'device node';
+  return 'special file';
+}
+
+export class Host {
+  private readonly memos = new Map<string, Promise<unknown>>();
+
+  constructor(
+    /** Absolute path on this machine of the target's `/`. */
+    readonly root: string,
+    readonly mode: TargetMode,
+    private readonly runOptions: Partial<RunOptions> = {},
+  ) {}
+
+  /** Path on this machine for a path inside the target. */
+  hostPath(targetPath: string, follow = true): string {
+    return join(this.root, ...resolveTargetParts(this.root, targetPath, follow));
+  }
+
+  /** The target path after resolving symlinks inside the target. */
+  canonical(targetPath: string): string {
+    return joinTargetPath(resolveTargetParts(this.root, targetPath, true));
+  }
+
+  /** Computes a shared fact once per run (passwd, os-release, the package database...). */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    let value = this.memos.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = compute();
+      this.memos.set(key, value);
+    }
+    return value;
+  }
+
+  async lstat(targetPath: string): Promise<Stats | null> {
+    return this.statAt(targetPath, false);
+  }
+
+  async stat(targetPath: string): Promise<Stats | null> {
+    return this.statAt(targetPath, true);
+  }
+
+  private async statAt(targetPath: string, follow: boolean): Promise<Stats | null> {
+    try {
+      return await lstat(this.hostPath(targetPath, follow));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw new UnreadableError(targetPath, describeFsError(err));
+    }
+  }
+
+  /**
+   * Reads a regular file as UTF-8. Null when it does not exist; UnreadableError when it exists
+   * but is not a regular file or cannot be read.
+   */
+  async readText(targetPath: string, options: ReadOptions = {}): Promise<string | null> {
+    const buf = await this.readBytes(targetPath, options);
+    return buf === null ? null : buf.toString('utf8');
+  }
+
+  async readBytes(targetPath: string, options: ReadOptions = {}): Promise<Buffer | null> {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    let onHost: string;
+    try {
+      onHost = this.hostPath(targetPath, options.follow ?? true);
+    } catch (err) {
+      throw new UnreadableError(targetPath, describeFsError(err));
+    }
+    let handle;
+    try {
+      // O_NONBLOCK so that opening a FIFO never waits for a writer; O_NOFOLLOW because the
+      // path is already resolved inside the target and must not be swapped for a link.
+      handle = await open(onHost, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      if (code === 'ELOOP') throw new UnreadableError(targetPath, 'is a symbolic link (not followed)');
+      throw new UnreadableError(targetPath, describeFsError(err));
+    }
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw new UnreadableError(targetPath, `is a ${fileKind(stats)}, not a regular file`);
+      const size = Math.min(stats.size, maxBytes);
+      const buf = Buffer.alloc(size);
+      let offset = 0;
+      while (offset < size) {
+        const { bytesRead } = await handle.read(buf, offset, size - offset, offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+      }
+      return buf.subarray(0, offset);
+    } catch (err) {
+      if (err instanceof UnreadableError) throw err;
+      throw new UnreadableError(targetPath, describeFsError(err));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Names in a directory, or null when it does not exist. */
+  async list(targetPath: string): Promise<string[] | null> {
+    const names: string[] = [];
+    try {
+      const dir = await opendir(this.hostPath(targetPath, true));
+      for await (const entry of dir) names.push(entry.name);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw new UnreadableError(targetPath, describeFsError(err));
+    }
+    return names.sort();
+  }
+
+  /**
+   * Walks a directory tree depth-first without following symlinks, streaming entries so a
+   * directory of a million files never sits in memory. Unreadable directories are yielded as errors.
+   */
+  async *walk(targetPath: string): AsyncGenerator<WalkEntry | WalkError> {
+    const start = this.canonical(targetPath);
+    const stack = [start];
+    while (stack.length > 0) {
+      const dirPath = stack.pop() as string;
+      let dir;
+      try {
+        dir = await opendir(join(this.root, dirPath));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (dirPath === start && (code === 'ENOENT' || code === 'ENOTDIR')) return;
+        yield { path: dirPath, error: describeFsError(err) };
+        continue;
+      }
+      const subdirs: string[] = [];
+      try {
+        for await (const entry of dir) {
+          const path = dirPath === '/' ? `/${entry.name}` : `${dirPath}/${entry.name}`;
+          let stats: Stats;
+          try {
+            stats = await lstat(join(this.root, path));
+          } catch (err) {
+            yield { path, error: describeFsError(err) };
+            continue;
+          }
+          if (stats.isDirectory()) subdirs.push(path);
+          yield { path, stats };
+        }
+      } catch (err) {
+        yield { path: dirPath, error: describeFsError(err) };
+      }
+      stack.push(...subdirs.reverse());
+    }
+  }
+
+  /** Runs a command on this machine through the one runner (timeouts, captured output). */
+  run(command: string, args: readonly string[], options: Partial<RunOptions> = {}): Promise<RunResult> {
+    return runCommand(command, args, { ...this.runOptions, ...options });
+  }
+}
+
+export function isWalkError(entry: WalkEntry | WalkError): entry is WalkError {
+  return 'error' in entry;
+}

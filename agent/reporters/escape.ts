@@ -1,0 +1,19 @@
+// File names in an image can hold newlines, escape sequences and invalid UTF-8. In a terminal or
+// a CI log they would forge lines or colours, so text output shows them escaped; JSON keeps them exact.
+
+// C0 and C1 controls, DEL, and the replacement character that stands for invalid UTF-8.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\ufffd]/g;
+
+export function printable(text: string): string {
+  return text.replace(UNSAFE, (char) => {
+    if (char === '\n') return '\\n';
+    if (char === '\t') return '\\t';
+    if (char === '\ufffd') return '\\ufffd';
+    return `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}
+
+/** XML 1.0 cannot carry most control characters even escaped: show them as text escapes. */
+export function xmlText(text: string): string {
+  return printable(text).replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}

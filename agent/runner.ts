@@ -1,0 +1,100 @@
+// The one way the agent runs a command: argument arrays (no shell), a timeout that kills the
+// whole process group, bounded captured output, and a result instead of an exception.
+import { spawn } from 'node:child_process';
+
+export interface RunOptions {
+  timeoutMs: number;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  input?: string;
+  /** Keep at most this many bytes of each stream (the rest is counted, not kept). */
+  maxBytes: number;
+  /** Also stream stderr here as it comes (package manager progress in a Packer log). */
+  onStderr?: (chunk: Buffer) => void;
+}
+
+export interface RunResult {
+  command: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** Set when the command could not be started (not installed, not executable). */
+  spawnError?: string;
+  durationMs: number;
+}
+
+// `env -i ./agent` leaves no PATH; package tools still need one.
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export function runCommand(command: string, args: readonly string[], options: Partial<RunOptions> = {}): Promise<RunResult> {
+  const { timeoutMs = 120_000, maxBytes = 16 * 1024 * 1024 } = options;
+  const env: Record<string, string | undefined> = { ...process.env, LC_ALL: 'C.UTF-8', ...options.env };
+  if (!env.PATH) env.PATH = DEFAULT_PATH;
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outBytes = 0;
+    let errBytes = 0;
+    let timedOut = false;
+    let spawnError: string | undefined;
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true, // its own process group, so a timeout kills its children too
+    });
+    const killGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (outBytes < maxBytes) out.push(chunk);
+      outBytes += chunk.length;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (errBytes < maxBytes) err.push(chunk);
+      errBytes += chunk.length;
+      options.onStderr?.(chunk);
+    });
+    child.stdin.on('error', () => {
+      // the command may exit before reading its input
+    });
+    child.stdin.end(options.input ?? '');
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      spawnError = error.code === 'ENOENT' ? `${command}: command not found` : `${command}: ${error.message}`;
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        command: [command, ...args].join(' '),
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+        spawnError,
+        durationMs: Date.now() - started,
+      });
+    });
+  });
+}
+
+/** One line saying why a command did not succeed, for an `error` result. */
+export function describeFailure(result: RunResult): string {
+  if (result.spawnError) return result.spawnError;
+  if (result.timedOut) return `${result.command.split(' ')[0]} timed out after ${Math.round(result.durationMs / 1000)} s`;
+  // Credentials in a repository URL (https://user:token@host) must not reach a CI log.
+  const lastLine = result.stderr.trim().split('\n').filter(Boolean).pop()?.replace(/:\/\/[^/@\s]+@/g, '://***@');
+  const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
+  return lastLine ? `${status}: ${lastLine}` : status;
+}

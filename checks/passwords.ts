@@ -1,0 +1,80 @@
+// No account of the image may carry a password hash or, worse, an empty password: every Droplet
+// made from it would share them. Hashes are never shown, only whose they are and where.
+import { classifyPasswordField, isPersonAccount, readAccounts, readShadowFile, type PasswdEntry } from '../agent/facts/accounts.js';
+import { couldNotCheck, problem } from '../agent/findings.js';
+import type { Host } from '../agent/host.js';
+import type { CheckModule, Finding } from '../agent/types.js';
+
+const SHADOW = '/etc/shadow';
+// Backups written by passwd, useradd and vipw keep the hashes of the previous version.
+const BACKUPS = ['/etc/shadow-', '/etc/gshadow-'];
+
+function accountFinding(entry: PasswdEntry, field: string, file: string, person: boolean): Finding | null {
+  const who = entry.uid === 0 ? 'root' : `account ${entry.name} (uid ${entry.uid})`;
+  switch (classifyPasswordField(field)) {
+    case 'empty':
+      return problem('fail', 'empty-password', `${who} has an EMPTY password: anyone can log in without one`, file);
+    case 'hash':
+      return person
+        ? problem('fail', 'password-hash', `${who} has a password hash`, file)
+        : problem('warn', 'system-password-hash', `system ${who} has a password hash`, file);
+    case 'locked-with-hash':
+      return problem('warn', 'locked-hash', `${who} is locked but its password hash still ships in the image`, file);
+    default:
+      return null;
+  }
+}
+
+async function backupFindings(host: Host, path: string): Promise<Finding[]> {
+  const entries = await readShadowFile(host, path);
+  if (!entries) return [];
+  const withHash = [...entries.values()].filter((entry) => ['hash', 'locked-with-hash'].includes(classifyPasswordField(entry.passwordField)));
+  return withHash.map((entry) => problem('fail', 'backup-hash', `a password hash of ${entry.name} remains in the backup file`, path));
+}
+
+export const passwords: CheckModule = {
+  id: 'passwords',
+  title: 'No passwords',
+  description: 'root and regular accounts have no password hash and no empty password; backups of the shadow files hold no hashes.',
+  explain: {
+    looksAt: '/etc/passwd, /etc/shadow, /etc/shadow- and /etc/gshadow-, and UID_MIN in /etc/login.defs (default 1000) to tell regular accounts from system ones.',
+    why: 'A password hash in an image is shared by every Droplet made from it and can be cracked offline; an empty password lets anyone log in. The Marketplace review rejects both.',
+    manualFix: 'passwd -d NAME && passwd -l NAME for each account named (this leaves it locked without a hash), then remove /etc/shadow- and /etc/gshadow- or re-create them from the cleaned files.',
+    limits: 'System accounts (uid below UID_MIN) with a hash only warn; "nobody" is not checked.',
+  },
+  remedy: 'remove the hashes and lock the accounts: passwd -d NAME && passwd -l NAME',
+  severity: 'fail',
+  fixable: true,
+  appliesTo: () => true,
+  async run(host) {
+    const { passwd, uidMin } = await readAccounts(host);
+    const findings: Finding[] = [];
+    let shadow;
+    try {
+      shadow = await readShadowFile(host, SHADOW);
+    } catch (err) {
+      findings.push(couldNotCheck(err));
+    }
+    for (const entry of passwd) {
+      const person = isPersonAccount(entry, uidMin);
+      if (entry.passwordField !== 'x') {
+        // A field other than "x" in /etc/passwd: the password lives there, or is empty.
+        const found = accountFinding(entry, entry.passwordField, '/etc/passwd', true);
+        findings.push(found ?? problem('warn', 'passwd-field', `account ${entry.name} has a password field other than 'x' in /etc/passwd`, '/etc/passwd'));
+        continue;
+      }
+      const shadowEntry = shadow?.get(entry.name);
+      if (!shadowEntry) continue;
+      const found = accountFinding(entry, shadowEntry.passwordField, SHADOW, person);
+      if (found) findings.push(found);
+    }
+    for (const backup of BACKUPS) {
+      try {
+        findings.push(...(await backupFindings(host, backup)));
+      } catch (err) {
+        findings.push(couldNotCheck(err));
+      }
+    }
+    return { findings };
+  },
+};
