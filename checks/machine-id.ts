@@ -1,0 +1,37 @@
+// systemd derives the DHCP client id, journal directory and more from machine-id: Droplets made
+// from an image that ships one would share it. An empty file makes systemd generate a new one.
+import { couldNotCheck, problem } from '../agent/findings.js';
+import type { CheckModule, Finding } from '../agent/types.js';
+
+const MACHINE_ID_FILES = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
+// systemd writes this while the first boot is not complete: it is not an id.
+const NOT_AN_ID = new Set(['', 'uninitialized']);
+
+export const machineId: CheckModule = {
+  id: 'machine-id',
+  title: 'Empty machine-id',
+  description: '/etc/machine-id is empty (and /var/lib/dbus/machine-id, when it is a file of its own).',
+  explain: {
+    looksAt: MACHINE_ID_FILES.join(' and ') + ' (a symbolic link from the dbus one to /etc/machine-id is fine).',
+    why: 'Droplets that share a machine-id share their DHCP client identity and journal directory, and tools that use it as a unique id (monitoring, licensing) see them as one machine.',
+    manualFix: 'truncate -s 0 /etc/machine-id; rm -f /var/lib/dbus/machine-id (or link it to /etc/machine-id).',
+  },
+  remedy: 'empty /etc/machine-id (truncate -s 0) and remove /var/lib/dbus/machine-id',
+  severity: 'warn',
+  fixable: true,
+  appliesTo: () => true,
+  async run(host) {
+    const findings: Finding[] = [];
+    for (const path of MACHINE_ID_FILES) {
+      try {
+        const stats = await host.lstat(path);
+        if (!stats?.isFile()) continue;
+        const content = (await host.readText(path, { maxBytes: 256, follow: false })) ?? '';
+        if (!NOT_AN_ID.has(content.trim())) findings.push(problem('warn', 'machine-id', 'holds a machine id that every Droplet would share', path));
+      } catch (err) {
+        findings.push(couldNotCheck(err, path));
+      }
+    }
+    return { findings };
+  },
+};

@@ -1,0 +1,65 @@
+// Host keys in an image are shared by every Droplet made from it: one compromised Droplet lets an
+// attacker impersonate all the others. cloud-init can regenerate them at first boot; removing them
+// without that leaves a Droplet whose sshd cannot start.
+import { posix } from 'node:path';
+import { readCloudConfig } from '../agent/facts/cloud-config.js';
+import { describePublicBlob } from '../agent/facts/ssh-keys.js';
+import { couldNotCheck, problem } from '../agent/findings.js';
+import type { Host } from '../agent/host.js';
+import type { CheckModule, Finding } from '../agent/types.js';
+import { lookupPackage } from './package-state.js';
+
+const SSH_DIR = '/etc/ssh';
+const HOST_KEY = /^ssh_host_(\w+)_key$/;
+
+/** Whether cloud-init will make new host keys at a Droplet's first boot, and why (not). */
+export async function hostKeysRegenerated(host: Host): Promise<{ regenerated: boolean; reason: string }> {
+  const cloudInit = await lookupPackage(host, 'cloud-init');
+  if (!cloudInit.known || !cloudInit.installed) return { regenerated: false, reason: 'cloud-init is not installed' };
+  const config = await readCloudConfig(host);
+  if (!config.initModules.includes('ssh')) return { regenerated: false, reason: "cloud-init's ssh module is not in cloud_init_modules" };
+  if (!config.sshDeletekeys) return { regenerated: false, reason: 'cloud-init is set to keep them (ssh_deletekeys: false)' };
+  return { regenerated: true, reason: "cloud-init's ssh module deletes and regenerates them at first boot (ssh_deletekeys)" };
+}
+
+async function fingerprintOf(host: Host, publicKeyPath: string): Promise<string> {
+  const text = await host.readText(publicKeyPath, { maxBytes: 64 * 1024 }).catch(() => null);
+  const encoded = text?.trim().split(/\s+/)[1];
+  const key = encoded ? describePublicBlob(Buffer.from(encoded, 'base64')) : null;
+  return key?.fingerprint ? ` (${key.fingerprint})` : '';
+}
+
+export const sshHostKeys: CheckModule = {
+  id: 'ssh-host-keys',
+  title: 'No SSH host keys',
+  description: 'No /etc/ssh/ssh_host_*_key in the image; says whether cloud-init regenerates them at first boot.',
+  explain: {
+    looksAt: `${SSH_DIR}/ssh_host_*_key, the cloud-init package, and cloud_init_modules and ssh_deletekeys in /etc/cloud/cloud.cfg and cloud.cfg.d/*.cfg.`,
+    why: 'Every Droplet made from an image with host keys presents the same keys: whoever gets the private key from one Droplet (or from the image) can impersonate all of them, and users get no warning.',
+    manualFix: 'rm -f /etc/ssh/ssh_host_*_key* as the last step before the snapshot, but only when cloud-init regenerates them (its ssh module runs with ssh_deletekeys true); otherwise sshd will not start on the Droplet.',
+    limits: 'cloud-init configuration is read for the two settings above only (not a full YAML merge).',
+  },
+  remedy: 'remove /etc/ssh/ssh_host_*_key* last thing before the snapshot (when cloud-init regenerates them)',
+  severity: 'warn',
+  fixable: true,
+  appliesTo: () => true,
+  async run(host) {
+    const names = (await host.list(SSH_DIR)) ?? [];
+    const keys = names.filter((name) => HOST_KEY.test(name));
+    const findings: Finding[] = [];
+    for (const name of keys) {
+      const path = posix.join(SSH_DIR, name);
+      try {
+        const stats = await host.lstat(path);
+        if (!stats?.isFile()) continue;
+        const type = (HOST_KEY.exec(name)?.[1] ?? '').toUpperCase();
+        findings.push(problem('warn', 'host-key', `${type} host key${await fingerprintOf(host, `${path}.pub`)} would be shared by every Droplet`, path));
+      } catch (err) {
+        findings.push(couldNotCheck(err, path));
+      }
+    }
+    const { regenerated, reason } = await hostKeysRegenerated(host);
+    if (findings.length === 0) return { summary: `no host keys; ${regenerated ? reason : `but ${reason}: sshd may not start on a Droplet`}`, findings };
+    return { summary: `${findings.length} host key${findings.length === 1 ? '' : 's'}; ${regenerated ? reason : `${reason}, so remove them only after enabling that`}`, findings };
+  },
+};
