@@ -10,6 +10,8 @@ export interface EngineOptions {
   severityOverrides?: Record<string, Severity>;
   /** Per-check predicates: a finding they match is dropped (the config file's ignore lists). */
   ignore?: Record<string, (finding: Finding) => boolean>;
+  /** Checks turned off in the config file: reported as skipped, not run. */
+  off?: ReadonlySet<string>;
 }
 
 const RANK: Record<Finding['status'], number> = { pass: 0, warn: 1, error: 2, fail: 3 };
@@ -60,6 +62,7 @@ async function runOne(host: Host, module: CheckModule, options: EngineOptions): 
   const elapsed = () => Math.round(performance.now() - started);
   let result: CheckResult;
   try {
+    if (options.off?.has(module.id)) return toCheckReport(module, { status: 'skip', summary: 'turned off in the config file', findings: [] }, 0, options);
     const applies = await module.appliesTo(host);
     if (applies !== true) {
       result = { status: 'skip', summary: typeof applies === 'string' ? applies : 'does not apply to this target', findings: [] };

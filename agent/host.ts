@@ -62,6 +62,13 @@ export function fileKind(stats: Stats): string {
   return 'special file';
 }
 
+export interface HostSettings {
+  /** Do not refresh package metadata: use what is on disk. */
+  offline: boolean;
+  /** Tells the user that something slow is running (the CLI shows it on a terminal only). */
+  notify?: (message: string) => void;
+}
+
 export class Host {
   private readonly memos = new Map<string, Promise<unknown>>();
 
@@ -69,6 +76,7 @@ export class Host {
     /** Absolute path on this machine of the target's `/`. */
     readonly root: string,
     readonly mode: TargetMode,
+    readonly settings: HostSettings = { offline: false },
     private readonly runOptions: Partial<RunOptions> = {},
   ) {}
 

@@ -50,6 +50,8 @@ async function dispatch(argv: string[]): Promise<number> {
         only: option('only'),
         skip: option('skip'),
         strict: values.strict === true,
+        offline: values.offline === true ? true : undefined,
+        config: option('config'),
         report: option('report'),
         timeout: option('timeout'),
         color: useColor(values['no-color'] as boolean | undefined),

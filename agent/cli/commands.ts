@@ -22,13 +22,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'check',
     summary: 'check the image and report every problem',
-    usage: 'agent check [--root DIR] [--format text|json|junit] [--only ID,..] [--skip ID,..] [--strict] [--report FILE] [--no-color]',
+    usage: 'agent check [--root DIR] [--format text|json|junit] [--only ID,..] [--skip ID,..] [--strict] [--offline] [--config FILE] [--report FILE] [--no-color]',
     options: {
       root: { type: 'string', value: 'DIR', description: 'check the image mounted at DIR instead of this machine (no root needed)' },
       format: { type: 'string', value: 'FORMAT', description: 'output format on stdout', choices: ['text', 'json', 'junit'] },
       only: { type: 'string', value: 'ID,..', description: 'run only these checks' },
       skip: { type: 'string', value: 'ID,..', description: 'do not run these checks' },
       strict: { type: 'boolean', description: 'exit 1 on warnings too' },
+      offline: { type: 'boolean', description: 'do not refresh package lists: use those on disk (the report says so)' },
+      config: { type: 'string', value: 'FILE', description: 'config file (default /etc/marketplace-agent.ini when it exists)' },
       report: { type: 'string', value: 'FILE', description: 'also write the JSON report to FILE' },
       timeout: { type: 'string', value: 'SECONDS', description: 'time limit of each check (default 300)' },
       'no-color': colorOption,

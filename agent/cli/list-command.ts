@@ -33,6 +33,11 @@ export function explainCommand(id: string): number {
     '',
     `Severity: ${check.severity}. ${check.fixable ? 'agent cleanup --yes fixes it.' : 'agent cleanup cannot fix it.'}${check.liveOnly ? ' Live machines only.' : ''}`,
     '',
+    `Config file (--config FILE, or /etc/marketplace-agent.ini):`,
+    `  [check.${check.id}]`,
+    `  severity = fail | warn | off      ; off skips it; warn turns its failures into warnings`,
+    `  ignore = /path/glob/*, code:ID    ; findings to leave out (* within a directory, ** across)`,
+    '',
   ];
   process.stdout.write(text.join('\n'));
   return 0;

@@ -52,3 +52,8 @@ export function nftMentionsPort(rules: readonly string[], ports: readonly number
     [...rule.matchAll(/\bdport\s+(?:\{([^}]*)\}|(\S+))/g)].some((m) => anyPortIncluded((m[1] ?? m[2]).replace(/\s+/g, ''), ports)),
   );
 }
+
+/** A chain that drops what no rule accepted: policy drop, or a bare "drop"/"reject" rule. */
+export function nftDropsByDefault(chain: NftInputChain): boolean {
+  return chain.policy === 'drop' || chain.rules.some((rule) => /^(counter\s+)?(drop|reject)\b/.test(rule));
+}

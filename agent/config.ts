@@ -1,0 +1,105 @@
+// The config file (ini): skip checks, change a check's severity, ignore findings a product must
+// ship. Read from --config FILE, or /etc/marketplace-agent.ini on the machine running the agent
+// when it exists. Anything it does not know is an error, never silently ignored.
+import { readFileSync } from 'node:fs';
+import { parse } from 'ini';
+import type { Finding, Severity } from './types.js';
+import { UsageError } from './cli/usage-error.js';
+
+export const DEFAULT_CONFIG_PATH = '/etc/marketplace-agent.ini';
+
+export interface AgentConfig {
+  source?: string;
+  skip: Set<string>;
+  offline?: boolean;
+  severity: Record<string, Severity>;
+  off: Set<string>;
+  ignore: Record<string, (finding: Finding) => boolean>;
+}
+
+const AGENT_KEYS = new Set(['skip', 'offline']);
+const CHECK_KEYS = new Set(['severity', 'ignore']);
+const SEVERITIES = new Set(['fail', 'warn', 'off']);
+
+function listOf(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.flatMap((item) => String(item).split(',')).map((item) => item.trim()).filter(Boolean);
+}
+
+/** `*` matches within one path component, `**` across components; `code:ID` matches a finding code. */
+export function ignoreMatcher(patterns: readonly string[]): (finding: Finding) => boolean {
+  const codes = new Set(patterns.filter((p) => p.startsWith('code:')).map((p) => p.slice(5)));
+  const paths = patterns
+    .filter((p) => !p.startsWith('code:'))
+    .map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}$`));
+  return (finding) => codes.has(finding.code) || (finding.path !== undefined && paths.some((p) => p.test(finding.path as string)));
+}
+
+function parseBoolean(file: string, key: string, value: unknown): boolean {
+  if (value === true || value === 'true' || value === 'yes') return true;
+  if (value === false || value === 'false' || value === 'no') return false;
+  throw new UsageError(`${file}: ${key} must be true or false, not '${String(value)}'`);
+}
+
+function applyAgentSection(config: AgentConfig, file: string, body: Record<string, unknown>, knownChecks: ReadonlySet<string>): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (!AGENT_KEYS.has(key)) throw new UsageError(`${file}: unknown key '${key}' in [agent] (known: ${[...AGENT_KEYS].join(', ')})`);
+    if (key === 'offline') {
+      config.offline = parseBoolean(file, 'offline', value);
+      continue;
+    }
+    for (const id of listOf(value)) {
+      if (!knownChecks.has(id)) throw new UsageError(`${file}: unknown check id '${id}' in [agent] skip`);
+      config.skip.add(id);
+    }
+  }
+}
+
+function applyCheckSection(config: AgentConfig, file: string, id: string, body: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (!CHECK_KEYS.has(key)) throw new UsageError(`${file}: unknown key '${key}' in [check.${id}] (known: severity, ignore)`);
+    if (key === 'ignore') {
+      config.ignore[id] = ignoreMatcher(listOf(value));
+    } else if (!SEVERITIES.has(String(value))) {
+      throw new UsageError(`${file}: severity of ${id} must be fail, warn or off, not '${String(value)}'`);
+    } else if (value === 'off') {
+      config.off.add(id);
+    } else {
+      config.severity[id] = value as Severity;
+    }
+  }
+}
+
+const isSection = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function parseConfig(text: string, file: string, knownChecks: ReadonlySet<string>): AgentConfig {
+  const config: AgentConfig = { source: file, skip: new Set(), severity: {}, off: new Set(), ignore: {} };
+  // ini nests dotted sections: [check.log-files] arrives as { check: { 'log-files': {...} } }.
+  for (const [name, body] of Object.entries(parse(text) as Record<string, unknown>)) {
+    if (!isSection(body)) throw new UsageError(`${file}: '${name}' is outside a section ([agent] or [check.ID])`);
+    if (name === 'agent') {
+      applyAgentSection(config, file, body, knownChecks);
+      continue;
+    }
+    if (name !== 'check') throw new UsageError(`${file}: unknown section [${name}] (known: [agent], [check.ID])`);
+    for (const [id, checkBody] of Object.entries(body)) {
+      if (!knownChecks.has(id)) throw new UsageError(`${file}: unknown check id '${id}' in [check.${id}]`);
+      if (!isSection(checkBody)) throw new UsageError(`${file}: '${id}' in [check] must be a section [check.${id}]`);
+      applyCheckSection(config, file, id, checkBody);
+    }
+  }
+  return config;
+}
+
+/** The explicit --config file (must exist), else the default one when present, else nothing. */
+export function loadConfig(explicit: string | undefined, knownChecks: ReadonlySet<string>): AgentConfig {
+  const file = explicit ?? DEFAULT_CONFIG_PATH;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (explicit === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return { skip: new Set(), severity: {}, off: new Set(), ignore: {} };
+    throw new UsageError(`--config ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseConfig(text, file, knownChecks);
+}

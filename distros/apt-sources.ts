@@ -1,0 +1,49 @@
+// For --root mode: the image's apt sources, rewritten so that the host's apt reads them as the
+// image would. `file:` repositories and Signed-By keyrings are paths inside the image, so they get
+// the root prefixed; everything else is kept as it is.
+import { posix } from 'node:path';
+import type { Host } from '../agent/host.js';
+
+function rebase(root: string, path: string): string {
+  return path.startsWith('/') ? posix.join(root, path) : path;
+}
+
+/** One-line format: deb [signed-by=/path trusted=yes] file:/srv/repo ./ */
+export function rewriteOneLine(text: string, root: string): string {
+  return text
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/(signed-by=)(\/[^\s\],]+)/g, (_, key: string, path: string) => `${key}${rebase(root, path)}`)
+        .replace(/(^\s*deb(?:-src)?\s+(?:\[[^\]]*\]\s+)?)file:(\/\S*)/, (_, head: string, path: string) => `${head}file:${rebase(root, path)}`),
+    )
+    .join('\n');
+}
+
+/** deb822 format: URIs: file:/srv/repo / Signed-By: /usr/share/keyrings/x.gpg (a path, not an inline key). */
+export function rewriteDeb822(text: string, root: string): string {
+  return text
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/^(Signed-By:\s*)(\/\S+)\s*$/i, (_, key: string, path: string) => `${key}${rebase(root, path)}`)
+        .replace(/^(URIs:.*?)file:(\/\S*)/i, (_, head: string, path: string) => `${head}file:${rebase(root, path)}`),
+    )
+    .join('\n');
+}
+
+export interface RewrittenSources {
+  sourceList: string;
+  parts: { name: string; content: string }[];
+}
+
+export async function rewrittenSources(host: Host): Promise<RewrittenSources> {
+  const sourceList = rewriteOneLine((await host.readText('/etc/apt/sources.list')) ?? '', host.root);
+  const parts: RewrittenSources['parts'] = [];
+  for (const name of (await host.list('/etc/apt/sources.list.d')) ?? []) {
+    const text = name.endsWith('.list') || name.endsWith('.sources') ? await host.readText(posix.join('/etc/apt/sources.list.d', name)) : null;
+    if (text === null) continue;
+    parts.push({ name, content: name.endsWith('.sources') ? rewriteDeb822(text, host.root) : rewriteOneLine(text, host.root) });
+  }
+  return { sourceList, parts };
+}

@@ -1,0 +1,101 @@
+// Pending updates of an apt target: refresh the lists (apt-get update), then simulate the upgrade
+// (dist-upgrade, so held-back kernels count) and read every Inst line. In --root mode the host's
+// apt works on a copy of the image's lists in a temporary directory, so the image is not changed.
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Host } from '../agent/host.js';
+import { describeFailure } from '../agent/runner.js';
+import { isSecurityArchive, parseInstLines, updateFailure } from './apt-output.js';
+import { rewrittenSources } from './apt-sources.js';
+import type { ScanOptions, UpdateScan } from './updates.js';
+
+const SIMULATE_TIMEOUT_MS = 120_000;
+const DEFAULT_REFRESH_TIMEOUT_MS = 180_000;
+const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' };
+
+/** apt options that point the host's apt at the image, with scratch state in `scratch`. */
+async function rootOptions(host: Host, scratch: string): Promise<string[]> {
+  const lists = join(scratch, 'lists');
+  mkdirSync(join(lists, 'partial'), { recursive: true });
+  mkdirSync(join(scratch, 'cache', 'archives', 'partial'), { recursive: true });
+  mkdirSync(join(scratch, 'sources.list.d'), { recursive: true });
+  // Start from the image's own lists, so --offline sees what the image has.
+  const imageLists = host.hostPath('/var/lib/apt/lists');
+  try {
+    cpSync(imageLists, lists, { recursive: true, filter: (src) => !src.endsWith('/partial') && !src.endsWith('/lock') });
+  } catch {
+    // no lists in the image: a refresh will fetch them, --offline will find none
+  }
+  const { sourceList, parts } = await rewrittenSources(host);
+  writeFileSync(join(scratch, 'sources.list'), sourceList);
+  for (const part of parts) writeFileSync(join(scratch, 'sources.list.d', part.name), part.content);
+  return [
+    '-o', `Dir=${host.root}`,
+    '-o', `Dir::State::status=${host.hostPath('/var/lib/dpkg/status')}`,
+    '-o', `Dir::State::Lists=${lists}`,
+    '-o', `Dir::Cache=${join(scratch, 'cache')}`,
+    '-o', `Dir::Etc::SourceList=${join(scratch, 'sources.list')}`,
+    '-o', `Dir::Etc::SourceParts=${join(scratch, 'sources.list.d')}`,
+    '-o', `Dir::Log=${join(scratch, 'log')}`,
+    '-o', 'Debug::NoLocking=1',
+    '-o', 'APT::Sandbox::User=root',
+  ];
+}
+
+interface ListsState {
+  packageLists: number;
+  securitySource: boolean;
+}
+
+/** What the lists directory holds: Packages indexes, and whether a Release names a security suite. */
+function inspectLists(dir: string): ListsState {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return { packageLists: 0, securitySource: false };
+  }
+  const packageLists = names.filter((name) => /_Packages(\.\w+)?$/.test(name)).length;
+  const securitySource = names
+    .filter((name) => /_(In)?Release$/.test(name))
+    .some((name) => {
+      const head = readFileSync(join(dir, name), 'latin1').slice(0, 4096);
+      return /^Suite:\s*\S+-security\s*$/m.test(head) || /^Label:\s*Debian-Security\s*$/m.test(head);
+    });
+  return { packageLists, securitySource };
+}
+
+export async function scanAptUpdates(host: Host, options: ScanOptions): Promise<UpdateScan> {
+  const scratch = host.mode === 'root' ? mkdtempSync(join(tmpdir(), 'mpa-apt-')) : null;
+  try {
+    const common = ['-q', '-o', 'Acquire::Languages=none', ...(scratch ? await rootOptions(host, scratch) : [])];
+    const notes: string[] = [];
+    if (!options.offline) {
+      const update = await host.run('apt-get', [...common, 'update'], { timeoutMs: options.refreshTimeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS, env: APT_ENV });
+      if (update.spawnError) return { ok: false, reason: 'skip: apt-get is not installed on this machine' };
+      if (update.timedOut || update.code !== 0) return { ok: false, reason: `apt-get update failed: ${updateFailure(update.stdout + '\n' + update.stderr) ?? describeFailure(update)}` };
+      const failure = updateFailure(update.stdout + '\n' + update.stderr);
+      if (failure) return { ok: false, reason: `apt-get update could not refresh every source: ${failure}` };
+    } else {
+      notes.push('offline: the package lists on disk were used without a refresh');
+    }
+    const lists = inspectLists(scratch ? join(scratch, 'lists') : host.hostPath('/var/lib/apt/lists'));
+    if (lists.packageLists === 0) {
+      return { ok: false, reason: options.offline ? 'no package lists on disk to check offline (run without --offline)' : 'no package lists: the image has no apt sources' };
+    }
+    const simulate = await host.run('apt-get', [...common, '-s', '-o', 'Debug::NoLocking=1', 'dist-upgrade'], { timeoutMs: SIMULATE_TIMEOUT_MS, env: APT_ENV });
+    if (simulate.spawnError) return { ok: false, reason: 'skip: apt-get is not installed on this machine' };
+    if (simulate.timedOut || simulate.code !== 0) return { ok: false, reason: `apt-get -s dist-upgrade failed: ${describeFailure(simulate)}` };
+    const updates = parseInstLines(simulate.stdout).map((line) => ({
+      name: line.name,
+      arch: line.arch,
+      installed: line.installed,
+      candidate: line.candidate,
+      security: line.archives.some(isSecurityArchive),
+    }));
+    return { ok: true, updates, refreshed: !options.offline, notes, securitySource: lists.securitySource };
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
