@@ -5,6 +5,7 @@ import { cloudInitInstances } from './cloud-init-instances.js';
 import { cloudInit } from './cloud-init.js';
 import { diskSize } from './disk-size.js';
 import { doAgent } from './do-agent.js';
+import { firewall } from './firewall.js';
 import { firstBootScripts } from './first-boot-scripts.js';
 import { firstLogin } from './first-login.js';
 import { logFiles } from './log-files.js';
@@ -25,6 +26,7 @@ export const CHECKS: readonly CheckModule[] = [
   osSupported,
   cloudInit,
   opensshServer,
+  firewall,
   passwords,
   sshAuthorizedKeys,
   sshPrivateKeys,
