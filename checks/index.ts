@@ -15,6 +15,7 @@ import { opensshServer } from './openssh-server.js';
 import { osSupported } from './os-supported.js';
 import { packageCache } from './package-cache.js';
 import { passwords } from './passwords.js';
+import { securityUpdates } from './security-updates.js';
 import { shellHistory } from './shell-history.js';
 import { sshAuthorizedKeys } from './ssh-authorized-keys.js';
 import { sshConfig } from './ssh-config.js';
@@ -25,6 +26,7 @@ import { tmpDirs } from './tmp-dirs.js';
 export const CHECKS: readonly CheckModule[] = [
   osSupported,
   cloudInit,
+  securityUpdates,
   opensshServer,
   firewall,
   passwords,
