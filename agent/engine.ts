@@ -18,10 +18,15 @@ const RANK: Record<Finding['status'], number> = { pass: 0, warn: 1, error: 2, fa
 
 class CheckTimeout extends Error {}
 
+/** Whole seconds, except under a second, where rounding would say "0 s". */
+function seconds(ms: number): number {
+  return ms < 1000 ? ms / 1000 : Math.round(ms / 1000);
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckTimeout(`did not finish within ${Math.round(ms / 1000)} s`)), ms);
+    timer = setTimeout(() => reject(new CheckTimeout(`did not finish within ${seconds(ms)} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -57,18 +62,20 @@ export function toCheckReport(module: CheckModule, result: CheckResult, duration
   };
 }
 
+// appliesTo() is under the timeout too: it may query a package database that hangs.
+async function decideAndRun(host: Host, module: CheckModule): Promise<CheckResult> {
+  const applies = await module.appliesTo(host);
+  if (applies !== true) return { status: 'skip', summary: typeof applies === 'string' ? applies : 'does not apply to this target', findings: [] };
+  return module.run(host);
+}
+
 async function runOne(host: Host, module: CheckModule, options: EngineOptions): Promise<CheckReport> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let result: CheckResult;
   try {
     if (options.off?.has(module.id)) return toCheckReport(module, { status: 'skip', summary: 'turned off in the config file', findings: [] }, 0, options);
-    const applies = await module.appliesTo(host);
-    if (applies !== true) {
-      result = { status: 'skip', summary: typeof applies === 'string' ? applies : 'does not apply to this target', findings: [] };
-    } else {
-      result = await withTimeout(module.run(host), options.timeoutMs);
-    }
+    result = await withTimeout(decideAndRun(host, module), options.timeoutMs);
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     result = { status: 'error', summary: `could not check: ${reason}`, findings: [] };

@@ -4,7 +4,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, opendir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { joinTargetPath, resolveTargetParts } from './target-path.js';
+import { PathLoopError, joinTargetPath, resolveTargetParts } from './target-path.js';
 import { runCommand, type RunOptions, type RunResult } from './runner.js';
 
 export type TargetMode = 'live' | 'root';
@@ -48,6 +48,8 @@ export function describeFsError(err: unknown): string {
     ENOENT: 'no such file',
   };
   if (code && reasons[code]) return reasons[code];
+  // Its message already starts with the path, which UnreadableError adds again.
+  if (err instanceof PathLoopError) return err.reason;
   if (err instanceof Error) return err.message.split('\n')[0];
   return String(err);
 }

@@ -2,6 +2,7 @@
 // documented exit code. Nothing below prints a stack trace unless AGENT_DEBUG is set.
 import { parseArgs } from 'node:util';
 import { checkCommand } from './cli/check-command.js';
+import { cleanupCommand } from './cli/cleanup-command.js';
 import { COMMANDS_BY_NAME, parseArgsConfig } from './cli/commands.js';
 import { commandHelp, mainHelp } from './cli/help.js';
 import { explainCommand, listCommand } from './cli/list-command.js';
@@ -54,6 +55,21 @@ async function dispatch(argv: string[]): Promise<number> {
         config: option('config'),
         report: option('report'),
         timeout: option('timeout'),
+        color: useColor(values['no-color'] as boolean | undefined),
+      });
+    case 'cleanup':
+      return cleanupCommand({
+        root: option('root'),
+        only: option('only'),
+        skip: option('skip'),
+        offline: values.offline === true ? true : undefined,
+        config: option('config'),
+        timeout: option('timeout'),
+        format: option('format'),
+        yes: values.yes === true,
+        noUpgrade: values['no-upgrade'] === true,
+        zeroFreeSpace: values['zero-free-space'] === true,
+        removeSelf: values['remove-self'] === true,
         color: useColor(values['no-color'] as boolean | undefined),
       });
     case 'list':

@@ -58,11 +58,12 @@ export function runCommand(command: string, args: readonly string[], options: Pa
       killGroup();
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
-      if (outBytes < maxBytes) out.push(chunk);
+      // Only the part that fits: a whole chunk (up to 64 KiB) would overshoot the limit.
+      if (outBytes < maxBytes) out.push(chunk.subarray(0, maxBytes - outBytes));
       outBytes += chunk.length;
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      if (errBytes < maxBytes) err.push(chunk);
+      if (errBytes < maxBytes) err.push(chunk.subarray(0, maxBytes - errBytes));
       errBytes += chunk.length;
       options.onStderr?.(chunk);
     });
@@ -93,8 +94,9 @@ export function runCommand(command: string, args: readonly string[], options: Pa
 export function describeFailure(result: RunResult): string {
   if (result.spawnError) return result.spawnError;
   if (result.timedOut) return `${result.command.split(' ')[0]} timed out after ${Math.round(result.durationMs / 1000)} s`;
-  // Credentials in a repository URL (https://user:token@host) must not reach a CI log.
-  const lastLine = result.stderr.trim().split('\n').filter(Boolean).pop()?.replace(/:\/\/[^/@\s]+@/g, '://***@');
+  // Credentials in a repository URL (https://user:token@host) must not reach a CI log. Up to
+  // the last @ before the host: a password may hold an @ of its own.
+  const lastLine = result.stderr.trim().split('\n').filter(Boolean).pop()?.replace(/:\/\/[^/\s]*@/g, '://***@');
   const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
   return lastLine ? `${status}: ${lastLine}` : status;
 }

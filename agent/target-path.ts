@@ -6,9 +6,14 @@ import { join } from 'node:path';
 
 const MAX_LINKS = 40; // the kernel's own limit (ELOOP)
 
+const LOOP_REASON = 'too many levels of symbolic links';
+
 export class PathLoopError extends Error {
+  /** The message without the path, for wrappers that name the path themselves. */
+  readonly reason = LOOP_REASON;
+
   constructor(readonly targetPath: string) {
-    super(`${targetPath}: too many levels of symbolic links`);
+    super(`${targetPath}: ${LOOP_REASON}`);
   }
 }
 

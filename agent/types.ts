@@ -1,4 +1,5 @@
 // The contract between check modules, the engine and the reporters.
+import type { Action } from './cleanup/actions.js';
 import type { Host } from './host.js';
 
 export type Status = 'pass' | 'warn' | 'fail' | 'skip' | 'error';
@@ -40,6 +41,8 @@ export interface CheckModule {
   /** true, or false or a reason string when the check does not apply (it is then skipped). */
   appliesTo(host: Host): boolean | string | Promise<boolean | string>;
   run(host: Host): Promise<CheckResult>;
+  /** The fix: what cleanup would do about this check's findings, as actions (never acts itself). */
+  plan?(host: Host, report: CheckReport): Promise<Action[]> | Action[];
 }
 
 export interface CheckReport {

@@ -3,6 +3,8 @@
 import { posix } from 'node:path';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE } from '../agent/cleanup/actions.js';
+import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 
 const INSTANCES = '/var/lib/cloud/instances';
 const INSTANCE_LINK = '/var/lib/cloud/instance';
@@ -32,4 +34,10 @@ export const cloudInitInstances: CheckModule = {
     }
     return { findings };
   },
+  // Only instance data: /var/lib/cloud/seed (a NoCloud seed the image may need) is kept.
+  plan: (_host, report) =>
+    actionsFromFindings(report, {
+      'instance-data': (f) => ({ kind: 'remove-tree', path: f.path, phase: PHASE.state }),
+      'instance-link': (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.state }),
+    }),
 };

@@ -3,6 +3,9 @@
 import { enabledUnits } from '../agent/facts/systemd-units.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE, type Action } from '../agent/cleanup/actions.js';
+import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
+import { detectDistro } from '../distros/detect.js';
 import { lookupPackage } from './package-state.js';
 
 const AGENT_DIR = '/opt/digitalocean';
@@ -42,5 +45,22 @@ export const doAgent: CheckModule = {
       for (const link of links.get(unit) ?? []) findings.push(problem('fail', 'unit-enabled', `${unit} is enabled at boot`, link));
     }
     return { findings };
+  },
+  // Purge the packages first (their scripts stop and disable the units), then whatever is left.
+  plan: async (host, report) => {
+    const installed: string[] = [];
+    for (const name of AGENT_PACKAGES) {
+      const lookup = await lookupPackage(host, name);
+      if (lookup.known && lookup.installed) installed.push(name);
+    }
+    const manager = (await detectDistro(host)).packageManager;
+    const purge = manager === 'apt' ? ['apt-get', '-y', 'purge'] : [manager, '-y', 'remove'];
+    const actions: Action[] = installed.length > 0 ? [{ check: report.id, kind: 'run', command: [...purge, ...installed], phase: PHASE.agents }] : [];
+    return actions.concat(
+      actionsFromFindings(report, {
+        directory: (f) => ({ kind: 'remove-tree', path: f.path, phase: PHASE.agents + 1 }),
+        'unit-enabled': (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.agents + 1 }),
+      }),
+    );
   },
 };

@@ -5,6 +5,8 @@ import type { Stats } from 'node:fs';
 import { couldNotCheck, humanSize, problem } from '../agent/findings.js';
 import { isWalkError } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE } from '../agent/cleanup/actions.js';
+import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 
 const LOG_DIR = '/var/log';
 // DigitalOcean's review flags logs over 50 bytes: below that a file is a header at most.
@@ -77,4 +79,14 @@ export const logFiles: CheckModule = {
     const count = findings.filter((f) => f.status === 'warn').length;
     return { summary: count === 0 ? 'no logs to clean' : `${count} log file${count === 1 ? '' : 's'} to clean, ${humanSize(total)} in all`, findings };
   },
+  // Logs are truncated (a running daemon keeps writing to the same file); archives, journal files
+  // and links named like logs are removed.
+  plan: (_host, report) =>
+    actionsFromFindings(report, {
+      log: (f) => ({ kind: 'truncate-file', path: f.path, phase: PHASE.logs }),
+      'login-records': (f) => ({ kind: 'truncate-file', path: f.path, phase: PHASE.logs }),
+      archive: (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.logs }),
+      journal: (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.logs }),
+      symlink: (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.logs }),
+    }),
 };

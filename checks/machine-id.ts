@@ -2,6 +2,8 @@
 // from an image that ships one would share it. An empty file makes systemd generate a new one.
 import { couldNotCheck, problem } from '../agent/findings.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE } from '../agent/cleanup/actions.js';
+import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 
 const MACHINE_ID_FILES = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
 // systemd writes this while the first boot is not complete: it is not an id.
@@ -34,4 +36,9 @@ export const machineId: CheckModule = {
     }
     return { findings };
   },
+  // /etc/machine-id stays, empty, so systemd makes a new id at first boot; the dbus copy goes.
+  plan: (_host, report) =>
+    actionsFromFindings(report, {
+      'machine-id': (f) => ({ kind: f.path === '/etc/machine-id' ? 'truncate-file' : 'remove-file', path: f.path, phase: PHASE.state }),
+    }),
 };

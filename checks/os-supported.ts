@@ -14,7 +14,12 @@ export function today(): string {
 
 function monthsBefore(isoDate: string, months: number): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
+  const day = date.getUTCDate();
+  // Move on the 1st, then clamp: May 31 minus 6 months is Nov 30, not "Nov 31" rolled into December.
+  date.setUTCDate(1);
   date.setUTCMonth(date.getUTCMonth() - months);
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  date.setUTCDate(Math.min(day, lastDay));
   return date.toISOString().slice(0, 10);
 }
 

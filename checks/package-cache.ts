@@ -3,6 +3,9 @@
 import { couldNotCheck, humanSize, problem } from '../agent/findings.js';
 import { isWalkError } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE } from '../agent/cleanup/actions.js';
+import { detectDistro } from '../distros/detect.js';
+import { CLEAN_COMMAND } from './security-updates.js';
 
 const CACHE_DIRS = ['/var/cache/apt/archives', '/var/cache/dnf', '/var/cache/yum'];
 const PACKAGE_FILE = /\.(deb|rpm)$/;
@@ -37,5 +40,10 @@ export const packageCache: CheckModule = {
       if (count > 0) findings.push(problem('warn', 'cached-packages', `${count} downloaded package${count === 1 ? '' : 's'}, ${humanSize(bytes)}`, dir));
     }
     return { findings };
+  },
+  plan: async (host, report) => {
+    if (!report.findings.some((f) => f.code === 'cached-packages')) return [];
+    const manager = (await detectDistro(host)).packageManager;
+    return [{ check: report.id, kind: 'run', command: CLEAN_COMMAND[manager], phase: PHASE.packages + 5 }];
   },
 };

@@ -4,8 +4,12 @@ import { classifyPasswordField, isPersonAccount, readAccounts, readShadowFile, t
 import { couldNotCheck, problem } from '../agent/findings.js';
 import type { Host } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE, type Action } from '../agent/cleanup/actions.js';
 
 const SHADOW = '/etc/shadow';
+// Left by an edit that was killed before its rename (see agent/cleanup/account-edit.ts).
+const STALE_TEMP = /^\.(passwd|shadow|gshadow|group)-?\.agent-\d+$/;
+const WITH_SECRET = new Set(['empty', 'hash', 'locked-with-hash']);
 // Backups written by passwd, useradd and vipw keep the hashes of the previous version.
 const BACKUPS = ['/etc/shadow-', '/etc/gshadow-'];
 
@@ -75,6 +79,26 @@ export const passwords: CheckModule = {
         findings.push(couldNotCheck(err));
       }
     }
+    for (const name of ((await host.list('/etc').catch(() => null)) ?? []).filter((n) => STALE_TEMP.test(n))) {
+      findings.push(problem('fail', 'stale-temp', 'copy of an accounts file left by an interrupted edit', `/etc/${name}`));
+    }
     return { findings };
+  },
+  // Every field that holds a hash or is empty becomes "!": locked, without a hash.
+  plan: async (host) => {
+    const actions: Action[] = [];
+    const lock = (path: string, account: string): Action => ({ check: 'passwords', kind: 'lock-account', path, account, phase: PHASE.accounts });
+    for (const entry of (await readAccounts(host)).passwd) {
+      if (entry.passwordField !== 'x' && WITH_SECRET.has(classifyPasswordField(entry.passwordField))) actions.push(lock('/etc/passwd', entry.name));
+    }
+    for (const file of [SHADOW, ...BACKUPS]) {
+      for (const entry of (await readShadowFile(host, file).catch(() => null))?.values() ?? []) {
+        if (WITH_SECRET.has(classifyPasswordField(entry.passwordField))) actions.push(lock(file, entry.name));
+      }
+    }
+    for (const name of ((await host.list('/etc').catch(() => null)) ?? []).filter((n) => STALE_TEMP.test(n))) {
+      actions.push({ check: 'passwords', kind: 'remove-file', path: `/etc/${name}`, phase: PHASE.accounts - 1 });
+    }
+    return actions;
   },
 };

@@ -4,6 +4,7 @@
 import { problem } from '../agent/findings.js';
 import type { Host } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE, type Action } from '../agent/cleanup/actions.js';
 import { scanAptUpdates } from '../distros/apt-updates.js';
 import { detectDistro } from '../distros/detect.js';
 import { scanDnfUpdates } from '../distros/dnf-updates.js';
@@ -21,6 +22,23 @@ const UPGRADE_COMMAND: Record<PackageManager, string> = {
   apt: 'apt-get update && apt-get -y dist-upgrade',
   dnf: 'dnf -y upgrade --security (or dnf -y upgrade)',
   yum: 'yum -y update --security (or yum -y update)',
+};
+
+// Non-interactive, and existing configuration files are kept (the vendor's changes win).
+const UPGRADE: Record<PackageManager, string[]> = {
+  apt: ['apt-get', '-y', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'dist-upgrade'],
+  dnf: ['dnf', '-y', 'upgrade'],
+  yum: ['yum', '-y', 'update'],
+};
+const AUTOREMOVE: Record<PackageManager, string[]> = {
+  apt: ['apt-get', '-y', 'autoremove', '--purge'],
+  dnf: ['dnf', '-y', 'autoremove'],
+  yum: ['yum', '-y', 'autoremove'],
+};
+export const CLEAN_COMMAND: Record<PackageManager, string[]> = {
+  apt: ['apt-get', 'clean'],
+  dnf: ['dnf', 'clean', 'all'],
+  yum: ['yum', 'clean', 'all'],
 };
 
 export const securityUpdates: CheckModule = {
@@ -60,5 +78,12 @@ export const securityUpdates: CheckModule = {
       ? `${security.length} security update${security.length === 1 ? '' : 's'} pending (${freshness}); run: ${UPGRADE_COMMAND[manager]}`
       : `no security update pending (${freshness})`;
     return { summary, findings };
+  },
+  // Upgrade, then autoremove what the upgrade orphaned, then clean the downloaded packages.
+  plan: async (host, report) => {
+    if (!report.findings.some((f) => f.code === 'security-update' || f.code === 'pending-updates')) return [];
+    const manager = (await detectDistro(host)).packageManager;
+    const step = (command: string[], offset: number, upgrade = false): Action => ({ check: report.id, kind: 'run', command, phase: PHASE.packages + offset, ...(upgrade ? { upgrade } : {}) });
+    return [step(UPGRADE[manager], 0, true), step(AUTOREMOVE[manager], 1, true), step(CLEAN_COMMAND[manager], 5)];
   },
 };

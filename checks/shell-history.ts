@@ -5,6 +5,8 @@ import { homeDirectories } from '../agent/facts/homes.js';
 import { couldNotCheck, humanSize, problem } from '../agent/findings.js';
 import { fileKind, type Host } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE } from '../agent/cleanup/actions.js';
+import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 
 interface HistoryKind {
   file: string;
@@ -80,4 +82,9 @@ export const shellHistory: CheckModule = {
     }
     return { findings };
   },
+  plan: (_host, report) =>
+    actionsFromFindings(report, {
+      history: (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.histories }),
+      'not-a-file': (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.histories }),
+    }),
 };

@@ -5,6 +5,8 @@ import { parseAuthorizedKeys } from '../agent/facts/ssh-keys.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import { fileKind } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE } from '../agent/cleanup/actions.js';
+import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 
 const MAX_KEYS_FILE = 4 * 1024 * 1024;
 
@@ -48,5 +50,12 @@ export const sshAuthorizedKeys: CheckModule = {
       }
     }
     return { findings };
+  },
+  // The whole file goes (cloud-init writes the Droplet owner's keys at first boot); a file with
+  // several keys is planned once.
+  plan: (_host, report) => {
+    const remove = (f: Finding) => ({ kind: 'remove-file' as const, path: f.path, phase: PHASE.ssh });
+    const actions = actionsFromFindings(report, { 'authorized-key': remove, 'unparsable-line': remove, 'not-a-file': remove });
+    return actions.filter((action, index) => actions.findIndex((other) => other.path === action.path) === index);
   },
 };

@@ -4,6 +4,8 @@ import { firstSetting, readSshdConfig } from '../agent/facts/sshd-config.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import { fileKind } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE } from '../agent/cleanup/actions.js';
+import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 
 export const sshConfig: CheckModule = {
   id: 'ssh-config',
@@ -36,4 +38,10 @@ export const sshConfig: CheckModule = {
     }
     return { findings };
   },
+  plan: (_host, report) =>
+    actionsFromFindings(report, {
+      'revoked-keys-missing': (f) => ({ kind: 'create-file', path: f.path, mode: 0o600, phase: PHASE.ssh }),
+      'revoked-keys-mode': (f) => ({ kind: 'set-mode', path: f.path, mode: 0o600, phase: PHASE.ssh }),
+      'revoked-keys-not-file': (f) => ({ kind: 'create-file', path: f.path, mode: 0o600, phase: PHASE.ssh, skip: 'it is not a regular file: replace it by hand' }),
+    }),
 };

@@ -7,6 +7,8 @@ import { describePublicBlob } from '../agent/facts/ssh-keys.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import type { Host } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE } from '../agent/cleanup/actions.js';
+import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 import { lookupPackage } from './package-state.js';
 
 const SSH_DIR = '/etc/ssh';
@@ -61,5 +63,13 @@ export const sshHostKeys: CheckModule = {
     const { regenerated, reason } = await hostKeysRegenerated(host);
     if (findings.length === 0) return { summary: `no host keys; ${regenerated ? reason : `but ${reason}: sshd may not start on a Droplet`}`, findings };
     return { summary: `${findings.length} host key${findings.length === 1 ? '' : 's'}; ${regenerated ? reason : `${reason}, so remove them only after enabling that`}`, findings };
+  },
+  // Only when cloud-init makes new ones: otherwise the Droplet's sshd would have no key at all.
+  plan: async (host, report) => {
+    const { regenerated, reason } = await hostKeysRegenerated(host);
+    return actionsFromFindings(report, {
+      'host-key': (f) =>
+        [f.path, `${f.path}.pub`].map((path) => ({ kind: 'remove-file' as const, path, phase: PHASE.ssh, ...(regenerated ? {} : { skip: `not removed: ${reason}` }) })),
+    });
   },
 };

@@ -6,6 +6,8 @@ import { describePrivateKey } from '../agent/facts/ssh-keys.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import { fileKind, type Host } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE } from '../agent/cleanup/actions.js';
+import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 
 // Checked by ssh-authorized-keys.
 const AUTHORIZED_KEYS = new Set(['authorized_keys', 'authorized_keys2']);
@@ -83,5 +85,17 @@ export const sshPrivateKeys: CheckModule = {
       }
     }
     return { findings };
+  },
+  // Keys, empty key files and known_hosts go; of the other stray files only links and special
+  // files do (a user's ssh config is kept: it is no secret and may be wanted).
+  plan: async (host, report) => {
+    const remove = (f: Finding) => ({ kind: 'remove-file' as const, path: f.path, phase: PHASE.ssh });
+    const actions = actionsFromFindings(report, { 'private-key': remove, 'empty-key': remove, 'known-hosts': remove });
+    for (const finding of report.findings.filter((f) => f.code === 'stray-file' && f.path)) {
+      const stats = await host.lstat(finding.path as string).catch(() => null);
+      const special = stats && !stats.isFile() && !stats.isDirectory();
+      if (special || (stats?.isFile() && stats.size === 0)) actions.push({ check: report.id, ...remove(finding) });
+    }
+    return actions;
   },
 };

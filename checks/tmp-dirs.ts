@@ -4,6 +4,8 @@ import { posix } from 'node:path';
 import { couldNotCheck, humanSize, problem } from '../agent/findings.js';
 import { fileKind, type Host } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { PHASE } from '../agent/cleanup/actions.js';
+import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 
 const TMP_DIRS = ['/tmp', '/var/tmp'];
 // Socket directories X11 and friends create: empty and harmless.
@@ -57,4 +59,12 @@ export const tmpDirs: CheckModule = {
     }
     return { findings };
   },
+  // The cleanup engine never removes the running agent, even when it sits in /tmp.
+  plan: (_host, report) =>
+    actionsFromFindings(report, {
+      'tmp-missing': () => ({ kind: 'make-directory', path: '/tmp', mode: 0o1777, phase: PHASE.tmp }),
+      'tmp-not-directory': () => ({ kind: 'make-directory', path: '/tmp', mode: 0o1777, phase: PHASE.tmp }),
+      'tmp-mode': () => ({ kind: 'set-mode', path: '/tmp', mode: 0o1777, phase: PHASE.tmp }),
+      leftover: (f) => ({ kind: 'remove-tree', path: f.path, phase: PHASE.tmp }),
+    }),
 };

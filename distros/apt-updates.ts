@@ -44,7 +44,8 @@ async function rootOptions(host: Host, scratch: string): Promise<string[]> {
 }
 
 interface ListsState {
-  packageLists: number;
+  /** Release files: one per source apt could read (its Packages index may be empty). */
+  releases: number;
   securitySource: boolean;
 }
 
@@ -54,16 +55,14 @@ function inspectLists(dir: string): ListsState {
   try {
     names = readdirSync(dir);
   } catch {
-    return { packageLists: 0, securitySource: false };
+    return { releases: 0, securitySource: false };
   }
-  const packageLists = names.filter((name) => /_Packages(\.\w+)?$/.test(name)).length;
-  const securitySource = names
-    .filter((name) => /_(In)?Release$/.test(name))
-    .some((name) => {
-      const head = readFileSync(join(dir, name), 'latin1').slice(0, 4096);
-      return /^Suite:\s*\S+-security\s*$/m.test(head) || /^Label:\s*Debian-Security\s*$/m.test(head);
-    });
-  return { packageLists, securitySource };
+  const releaseFiles = names.filter((name) => /_(In)?Release$/.test(name));
+  const securitySource = releaseFiles.some((name) => {
+    const head = readFileSync(join(dir, name), 'latin1').slice(0, 4096);
+    return /^Suite:\s*\S+-security\s*$/m.test(head) || /^Label:\s*Debian-Security\s*$/m.test(head);
+  });
+  return { releases: releaseFiles.length, securitySource };
 }
 
 export async function scanAptUpdates(host: Host, options: ScanOptions): Promise<UpdateScan> {
@@ -81,7 +80,7 @@ export async function scanAptUpdates(host: Host, options: ScanOptions): Promise<
       notes.push('offline: the package lists on disk were used without a refresh');
     }
     const lists = inspectLists(scratch ? join(scratch, 'lists') : host.hostPath('/var/lib/apt/lists'));
-    if (lists.packageLists === 0) {
+    if (lists.releases === 0) {
       return { ok: false, reason: options.offline ? 'no package lists on disk to check offline (run without --offline)' : 'no package lists: the image has no apt sources' };
     }
     const simulate = await host.run('apt-get', [...common, '-s', '-o', 'Debug::NoLocking=1', 'dist-upgrade'], { timeoutMs: SIMULATE_TIMEOUT_MS, env: APT_ENV });

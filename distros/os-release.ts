@@ -12,6 +12,8 @@ export interface OsRelease {
 }
 
 function text(value: unknown): string | undefined {
+  // ini reads a single-quoted '12' (as JSON after unquoting) into the number 12.
+  if (typeof value === 'number') return String(value);
   if (typeof value !== 'string') return undefined;
   // ini unquotes "..." but not '...'; os-release allows both.
   const unquoted = value.replace(/^'(.*)'$/, '$1').trim();

@@ -40,7 +40,8 @@ export function parsePasswd(content: string): { entries: PasswdEntry[]; malforme
     const fields = text.split(':');
     const uid = Number(fields[2]);
     const gid = Number(fields[3]);
-    if (fields.length < 7 || !fields[0] || !/^\d+$/.test(fields[2] ?? '') || !Number.isFinite(gid)) {
+    // Digits only, for both ids: Number() would take "" as 0 and read "1e3" or "-1".
+    if (fields.length < 7 || !fields[0] || !/^\d+$/.test(fields[2] ?? '') || !/^\d+$/.test(fields[3] ?? '')) {
       malformed.push(index + 1);
       return;
     }

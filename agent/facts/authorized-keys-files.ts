@@ -1,5 +1,6 @@
 // Which authorized_keys files sshd would read: AuthorizedKeysFile patterns (default
-// ".ssh/authorized_keys .ssh/authorized_keys2") expanded for every account with a home directory.
+// ".ssh/authorized_keys .ssh/authorized_keys2") expanded for every account with a home directory,
+// and absolute patterns that do not use %h for every account, home or not.
 import { posix } from 'node:path';
 import type { Host } from '../host.js';
 import { readAccounts } from './accounts.js';
@@ -19,6 +20,11 @@ function expandPattern(pattern: string, user: string, uid: number, home: string)
   return expanded.startsWith('/') ? posix.normalize(expanded) : posix.join(home, expanded);
 }
 
+/** Relative patterns and %h need the account's home; an absolute one such as /etc/ssh/keys/%u does not. */
+function needsHome(pattern: string): boolean {
+  return !pattern.startsWith('/') || [...pattern.matchAll(/%([%hUu])/g)].some((token) => token[1] === 'h');
+}
+
 export function authorizedKeysFiles(host: Host): Promise<{ files: KeysFileCandidate[]; errors: string[] }> {
   return host.memo('authorized-keys-files', async () => {
     const config = await readSshdConfig(host);
@@ -29,18 +35,22 @@ export function authorizedKeysFiles(host: Host): Promise<{ files: KeysFileCandid
     const { passwd } = await readAccounts(host);
     const homes = await homeDirectories(host);
     const files = new Map<string, KeysFileCandidate>();
+    const add = (path: string, user: string) => {
+      const known = files.get(path);
+      if (known) {
+        if (!known.users.includes(user)) known.users.push(user);
+      } else files.set(path, { path, users: [user] });
+    };
     const errors = homes.filter((home) => home.error).map((home) => home.error as string);
     for (const home of homes.filter((h) => !h.error)) {
       for (const user of home.users) {
         const uid = passwd.find((entry) => entry.name === user)?.uid ?? -1;
-        for (const pattern of patterns) {
-          const path = expandPattern(pattern, user, uid, home.path);
-          const known = files.get(path);
-          if (known) {
-            if (!known.users.includes(user)) known.users.push(user);
-          } else files.set(path, { path, users: [user] });
-        }
+        for (const pattern of patterns) if (needsHome(pattern)) add(expandPattern(pattern, user, uid, home.path), user);
       }
+    }
+    // sshd reads these even for an account whose home is /nonexistent or missing.
+    for (const entry of passwd) {
+      for (const pattern of patterns) if (!needsHome(pattern)) add(expandPattern(pattern, entry.name, entry.uid, ''), entry.name);
     }
     return { files: [...files.values()], errors };
   });

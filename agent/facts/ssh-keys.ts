@@ -1,7 +1,6 @@
 // Recognises SSH public and private keys and describes them the way `ssh-keygen -lf` does
 // (bits, SHA256 fingerprint, type), so a report can name a key without ever showing it.
 import { createHash, createPrivateKey } from 'node:crypto';
-import { splitConfigWords } from './sshd-config.js';
 
 export interface KeyDescription {
   /** As ssh-keygen prints it: RSA, ED25519, ECDSA, DSA, ED25519-SK, ECDSA-SK, or the raw type. */
@@ -23,14 +22,42 @@ const PUBLIC_KEY_TYPES: Record<string, string> = {
   'ssh-ed448': 'ED448',
 };
 
-function typeName(keyType: string): string {
+// The wire strings after the type name in a plain key blob (a certificate carries the same after
+// its nonce): rsa e, n; dss p, q, g, y; ecdsa curve, Q; ed25519 pk; sk-* add the application.
+const KEY_FIELDS: Record<string, number> = {
+  'ssh-rsa': 2,
+  'ssh-dss': 4,
+  'ssh-ed25519': 1,
+  'ecdsa-sha2-nistp256': 2,
+  'ecdsa-sha2-nistp384': 2,
+  'ecdsa-sha2-nistp521': 2,
+  'sk-ssh-ed25519@openssh.com': 2,
+  'sk-ecdsa-sha2-nistp256@openssh.com': 3,
+  'ssh-ed448': 1,
+};
+
+/** The key type a certificate certifies (ssh-rsa for ssh-rsa-cert-v01@openssh.com), or the type itself. */
+function plainKeyType(keyType: string): string {
   const plain = keyType.replace(/-cert-v01@openssh\.com$/, '');
+  // Security-key types keep their suffix: sk-ssh-ed25519-cert-v01@openssh.com certifies sk-ssh-ed25519@openssh.com.
+  return plain !== keyType && plain.startsWith('sk-') ? `${plain}@openssh.com` : plain;
+}
+
+function typeName(keyType: string): string {
+  const plain = plainKeyType(keyType);
   const name = PUBLIC_KEY_TYPES[plain] ?? plain;
   return plain === keyType ? name : `${name}-CERT`;
 }
 
 export function isKnownKeyType(word: string): boolean {
-  return word.replace(/-cert-v01@openssh\.com$/, '') in PUBLIC_KEY_TYPES;
+  return plainKeyType(word) in PUBLIC_KEY_TYPES;
+}
+
+function sshString(data: Buffer | string): Buffer {
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data, 'latin1');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
 }
 
 /** Reads the SSH wire strings (uint32 length + bytes) of a public key blob. */
@@ -70,16 +97,45 @@ export function fingerprint(blob: Buffer): string {
   return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
 }
 
+/** Rebuilds the plain key blob a certificate certifies: the plain type, then the key fields after the nonce. */
+function certifiedKey(cert: Buffer, plainType: string): Buffer | null {
+  const count = KEY_FIELDS[plainType];
+  const fields = readStrings(cert, 2 + count).slice(2);
+  return fields.length === count ? Buffer.concat([sshString(plainType), ...fields.map(sshString)]) : null;
+}
+
 /** Describes a public key from its wire blob; the type inside the blob is the one that counts. */
 export function describePublicBlob(blob: Buffer): KeyDescription | null {
   const keyType = readStrings(blob, 1)[0]?.toString('latin1');
   if (!keyType || !/^[\w@.-]+$/.test(keyType)) return null;
-  return { type: typeName(keyType), bits: bitsOf(blob, keyType), fingerprint: fingerprint(blob) };
+  const plain = plainKeyType(keyType);
+  // ssh-keygen -l describes a certificate by the key it certifies (a truncated one is no key).
+  const keyBlob = plain !== keyType && plain in KEY_FIELDS ? certifiedKey(blob, plain) : blob;
+  if (!keyBlob) return null;
+  return { type: typeName(keyType), bits: bitsOf(keyBlob, plain), fingerprint: fingerprint(keyBlob) };
 }
 
 export type AuthorizedKeysLine =
   | { line: number; kind: 'key'; key: KeyDescription; hasOptions: boolean }
   | { line: number; kind: 'unparsable' };
+
+/** A key at the start of text: keytype base64 [comment]. */
+function keyAt(text: string): KeyDescription | null {
+  const [keyType, encoded] = text.split(/\s+/);
+  if (!isKnownKeyType(keyType) || !encoded || !/^[A-Za-z0-9+/]+=*$/.test(encoded)) return null;
+  return describePublicBlob(Buffer.from(encoded, 'base64'));
+}
+
+/** The text after the options field, skipped as sshd does: a blank inside "..." does not end it, nor does \" end the quote. */
+function afterOptions(text: string): string {
+  let quoted = false;
+  let i = 0;
+  for (; i < text.length && (quoted || (text[i] !== ' ' && text[i] !== '\t')); i++) {
+    if (text[i] === '\\' && text[i + 1] === '"') i++;
+    else if (text[i] === '"') quoted = !quoted;
+  }
+  return text.slice(i).trimStart();
+}
 
 /**
  * Parses authorized_keys(5): each non-comment line is [options] keytype base64 [comment].
@@ -91,12 +147,11 @@ export function parseAuthorizedKeys(content: string): AuthorizedKeysLine[] {
   content.split('\n').forEach((raw, index) => {
     const text = raw.trim();
     if (text === '' || text.startsWith('#')) return;
-    const words = splitConfigWords(text);
-    const typeIndex = words.findIndex((word) => isKnownKeyType(word));
-    const encoded = typeIndex >= 0 ? words[typeIndex + 1] : undefined;
-    const blob = encoded && /^[A-Za-z0-9+/]+=*$/.test(encoded) ? Buffer.from(encoded, 'base64') : undefined;
-    const key = blob ? describePublicBlob(blob) : null;
-    if (key) lines.push({ line: index + 1, kind: 'key', key, hasOptions: typeIndex > 0 });
+    // As sshd: a key at the start, or else one options field and then the key (never a key type
+    // word inside command="...").
+    const plain = keyAt(text);
+    const key = plain ?? keyAt(afterOptions(text));
+    if (key) lines.push({ line: index + 1, kind: 'key', key, hasOptions: !plain });
     else lines.push({ line: index + 1, kind: 'unparsable' });
   });
   return lines;

@@ -44,7 +44,9 @@ async function expandInclude(host: Host, pattern: string): Promise<string[]> {
   if (!/[*?]/.test(base)) return [absolute];
   const names = (await host.list(dir)) ?? [];
   const matcher = globToRegExp(base);
-  return names.filter((name) => matcher.test(name)).map((name) => posix.join(dir, name));
+  // As glob(3): a wildcard never matches a leading dot, so only a pattern starting with '.' finds dotfiles.
+  const dotfiles = base.startsWith('.');
+  return names.filter((name) => (dotfiles || !name.startsWith('.')) && matcher.test(name)).map((name) => posix.join(dir, name));
 }
 
 async function readInto(host: Host, file: string, config: SshdConfig, depth: number, inMatch: boolean): Promise<boolean> {

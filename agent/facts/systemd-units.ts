@@ -12,17 +12,32 @@ export interface EnabledUnits {
   masked: Set<string>;
 }
 
+/** A unit directory with its links resolved; null for a link loop, which could not be listed anyway. */
+function canonicalOrNull(host: Host, path: string): string | null {
+  try {
+    return host.canonical(path);
+  } catch {
+    return null;
+  }
+}
+
 export function enabledUnits(host: Host): Promise<EnabledUnits> {
   return host.memo('systemd-enabled-units', async () => {
     const links = new Map<string, string[]>();
     const masked = new Set<string>();
+    // On a merged-/usr image /lib links to usr/lib: read each real directory once.
+    const seen = new Set<string>();
     for (const unitDir of UNIT_DIRS) {
+      const real = canonicalOrNull(host, unitDir);
+      if (real === null || seen.has(real)) continue;
+      seen.add(real);
       for (const name of (await host.list(unitDir).catch(() => null)) ?? []) {
         const path = posix.join(unitDir, name);
         if (/\.(wants|requires)$/.test(name)) {
           for (const unit of (await host.list(path).catch(() => null)) ?? []) {
             const link = posix.join(path, unit);
-            links.set(unit, [...(links.get(unit) ?? []), link]);
+            const known = links.get(unit) ?? [];
+            if (!known.includes(link)) links.set(unit, [...known, link]);
           }
         } else if (unitDir === '/etc/systemd/system' && (await host.lstat(path).catch(() => null))?.isSymbolicLink() && host.canonical(path) === '/dev/null') {
           masked.add(name);

@@ -13,7 +13,12 @@ export function printable(text: string): string {
   });
 }
 
+// Not XML 1.0 characters either, even as &#...;: U+FFFE, U+FFFF and unpaired surrogates.
+const NOT_XML = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 /** XML 1.0 cannot carry most control characters even escaped: show them as text escapes. */
 export function xmlText(text: string): string {
-  return printable(text).replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return printable(text)
+    .replace(NOT_XML, (char) => `\\u${char.charCodeAt(0).toString(16)}`)
+    .replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
