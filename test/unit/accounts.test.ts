@@ -51,13 +51,11 @@ t.test('parsePasswd', async (t) => {
   t.same(malformed, [9, 10, 11, 12, 13, 15], 'malformed lines by number; comments, blanks and NIS lines are not malformed');
 });
 
-// Known bug (assertions run, reported as TODO): gid is checked with Number.isFinite, so "" (as 0),
-// " 7", "1e3" and "-1" pass where the uid rule /^\d+$/ would reject them.
+// gid follows the uid rule /^\d+$/: "" (which Number() reads as 0), "1e3" and "-1" are malformed.
 t.test('parsePasswd: a gid that is not a number is malformed', async (t) => {
-  const bug = { todo: 'bug: accounts.ts parsePasswd accepts gid "", "1e3", "-1"' };
   const { entries, malformed } = parsePasswd('x:x:1000::/home/x:/bin/sh\ny:x:1001:1e3::/home/y:/bin/sh\nz:x:1002:-1::/home/z:/bin/sh\n');
-  t.same(entries.map((e) => e.name), [], 'no entry', bug);
-  t.same(malformed, [1, 2, 3], 'all three malformed', bug);
+  t.same(entries.map((e) => e.name), [], 'no entry');
+  t.same(malformed, [1, 2, 3], 'all three malformed');
 });
 
 t.test('parseShadow', async (t) => {

@@ -1,4 +1,5 @@
-// Which authorized_keys files sshd would read, for every account with a home directory.
+// Which authorized_keys files sshd would read, for every account with a home directory (and, for an
+// absolute pattern without %h, for every account: nobody's home /nonexistent does not matter there).
 import t from 'tap';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,7 @@ const CASES: Case[] = [
       '/etc/ssh/keys/998': ['svc'],
       '/srv/svc/.ssh/authorized_keys': ['svc'],
       '/srv/svc/.ssh/authorized_keys2': ['svc'],
+      '/etc/ssh/keys/65534': ['nobody'],
     },
   },
   {
@@ -67,17 +69,17 @@ const CASES: Case[] = [
   {
     title: '%%h is a percent and an h, not a home',
     sshd: 'AuthorizedKeysFile /keys/%%h\n',
-    expect: { ...DEFAULTS, '/keys/%h': ['root', 'alice', 'svc'] },
+    expect: { ...DEFAULTS, '/keys/%h': ['root', 'alice', 'svc', 'nobody'] },
   },
   {
     title: 'an absolute pattern without tokens is one file shared by every user',
     sshd: 'AuthorizedKeysFile /etc/ssh/all_keys\n',
-    expect: { ...DEFAULTS, '/etc/ssh/all_keys': ['root', 'alice', 'svc'] },
+    expect: { ...DEFAULTS, '/etc/ssh/all_keys': ['root', 'alice', 'svc', 'nobody'] },
   },
   {
     title: 'absolute patterns are normalised',
     sshd: 'AuthorizedKeysFile /etc/ssh/../ssh//keys/./%u\n',
-    expect: { ...DEFAULTS, '/etc/ssh/keys/root': ['root'], '/etc/ssh/keys/alice': ['alice'], '/etc/ssh/keys/svc': ['svc'] },
+    expect: { ...DEFAULTS, '/etc/ssh/keys/root': ['root'], '/etc/ssh/keys/alice': ['alice'], '/etc/ssh/keys/svc': ['svc'], '/etc/ssh/keys/nobody': ['nobody'] },
   },
   {
     title: 'values in Match blocks and in drop-ins count too',
@@ -144,14 +146,12 @@ t.test('a home that is a link loop is reported as an error', async (t) => {
   t.match(errors[0], /too many levels of symbolic links/);
 });
 
-// Known gap (assertions run, reported as TODO): an absolute pattern such as
-// /etc/ssh/authorized_keys/%u needs no home, and sshd reads it for an account whose home is
-// /nonexistent or missing; the agent only expands patterns for accounts with an existing home.
+// An absolute pattern such as /etc/ssh/authorized_keys/%u needs no home: sshd reads it for an
+// account whose home is /nonexistent or missing too.
 t.test('absolute patterns are expanded for accounts without a home', async (t) => {
   const { files } = await filesOf({ sshd: 'AuthorizedKeysFile /etc/ssh/authorized_keys/%u\n' });
   const paths = files.map((f) => f.path);
   t.ok(paths.includes('/etc/ssh/authorized_keys/alice'));
-  t.ok(paths.includes('/etc/ssh/authorized_keys/nobody'), '/etc/ssh/authorized_keys/nobody is looked at', {
-    todo: 'bug: authorized-keys-files.ts only walks accounts from homeDirectories()',
-  });
+  t.ok(paths.includes('/etc/ssh/authorized_keys/nobody'), '/etc/ssh/authorized_keys/nobody is looked at');
+  t.notOk(paths.includes('/nonexistent/.ssh/authorized_keys'), 'relative patterns still need an existing home');
 });

@@ -67,6 +67,7 @@ t.test('readText / readBytes', async (t) => {
     t.ok(err instanceof UnreadableError, `${c.title}: UnreadableError`);
     t.equal((err as UnreadableError).targetPath, c.path, `${c.title}: targetPath`);
     t.match((err as UnreadableError).reason, c.reason, `${c.title}: reason`);
+    t.equal((err as Error).message.split(c.path).length, 2, `${c.title}: the message names the path once`);
     t.ok(Date.now() - started < 2000, `${c.title}: returns at once`);
   }
 });

@@ -88,16 +88,15 @@ t.test('an empty report is well-formed', { skip: hasXmllint ? false : 'xmllint n
   t.equal(xmllint(empty, 'string(/testsuite/@tests)').out.trim(), '0');
 });
 
-// Known bug (assertions run, reported as TODO): a file name can hold the UTF-8 bytes of U+FFFE or
-// U+FFFF (valid UTF-8, but not XML 1.0 characters), and lone surrogates can reach a JS string;
-// xmlText passes them through, and the XML is not well-formed.
+// A file name can hold the UTF-8 bytes of U+FFFE or U+FFFF (valid UTF-8, but not XML 1.0
+// characters), and lone surrogates can reach a JS string: xmlText escapes them as text.
 t.test('noncharacters in a path keep the XML well-formed', { skip: hasXmllint ? false : 'xmllint not installed' }, async (t) => {
   const odd = junitReporter.render(reportOf([{ id: 'x', title: 'X', status: 'warn', summary: 's', durationMs: 1, findings: [f('warn', 'log', '/var/log/a\ufffeb\uffff')] }]), {
     color: false,
     modules: new Map(),
   });
   const lint = xmllint(odd);
-  t.ok(lint.ok, 'xmllint accepts it', { todo: 'bug: escape.ts xmlText lets U+FFFE/U+FFFF through' });
+  t.ok(lint.ok, 'xmllint accepts it');
 });
 
 const TEXTS: ReadonlyArray<[string, string]> = [
@@ -106,5 +105,7 @@ const TEXTS: ReadonlyArray<[string, string]> = [
   ['tab\tnl\ncr\r', 'tab\\tnl\\ncr\\x0d'],
   ['\u0000\u001b\u007f\u009f', '\\x00\\x1b\\x7f\\x9f'],
   ['ünïcödé ✓', 'ünïcödé ✓'],
+  ['a\ufffeb\uffff', 'a\\ufffeb\\uffff'],
+  ['lone \ud800 \udc00, pair \ud83d\ude00', 'lone \\ud800 \\udc00, pair \ud83d\ude00'],
 ];
 for (const [input, expected] of TEXTS) t.test(`xmlText ${JSON.stringify(input)}`, async (t) => t.equal(xmlText(input), expected));
