@@ -1,6 +1,9 @@
 // The package database of the target, read the same way in live and --root mode.
 import type { Host } from '../agent/host.js';
-import { describeFailure } from '../agent/runner.js';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeFailure, type RunResult } from '../agent/runner.js';
 import { detectDistro } from './detect.js';
 import { parseDpkgStatus, type InstalledPackage } from './dpkg-status.js';
 
@@ -20,13 +23,32 @@ async function readDpkg(host: Host): Promise<PackageDatabase> {
   }
 }
 
+/**
+ * rpm opens its sqlite database read-write even to query it (it rewrites rpmdb.sqlite-shm), so a
+ * mounted image is queried through a copy of its database; a live machine directly.
+ */
+async function queryRpm(host: Host, dbpath: string): Promise<RunResult> {
+  const args = ['-qa', '--qf', RPM_QUERY_FORMAT];
+  if (host.mode === 'live') return host.run('rpm', ['--dbpath', dbpath, ...args], { timeoutMs: 60_000 });
+  const copy = mkdtempSync(join(tmpdir(), 'mpa-rpmdb-'));
+  try {
+    cpSync(host.hostPath(dbpath), copy, { recursive: true });
+    return await host.run('rpm', ['--dbpath', copy, ...args], { timeoutMs: 60_000 });
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 /** The rpm database needs rpm itself; without it (a Debian host checking an EL image) we say so. */
 async function readRpm(host: Host): Promise<PackageDatabase> {
   // Resolve the database inside the target: on recent Fedora /var/lib/rpm links to /usr/lib/sysimage/rpm.
   const dbpath = host.canonical('/var/lib/rpm');
-  const result = await host.run('rpm', ['--root', host.root, '--dbpath', dbpath, '-qa', '--qf', RPM_QUERY_FORMAT], {
-    timeoutMs: 60_000,
-  });
+  let result: RunResult;
+  try {
+    result = await queryRpm(host, dbpath);
+  } catch (err) {
+    return { available: false, kind: 'rpm', reason: `cannot read the rpm database at ${dbpath}: ${(err as Error).message.split('\n')[0]}` };
+  }
   if (result.spawnError) {
     return { available: false, kind: 'rpm', reason: 'rpm is not installed on this machine, so the rpm database cannot be read' };
   }

@@ -73,7 +73,9 @@ export async function applyAction(host: Host, action: Action, guard: Guard): Pro
   if (action.kind === 'run') return runPackageCommand(host, action);
   try {
     const hostPath = guard.resolve(action.path ?? '');
-    if (guard.holdsAgent(hostPath) && action.kind !== 'remove-tree') return toRecord(action, 'skipped', 'it is the running agent (use --remove-self)');
+    // A directory holding the agent is emptied around it; the agent itself is never touched.
+    const holdsAgentDir = action.kind === 'remove-tree' && exists(hostPath) && lstatSync(hostPath).isDirectory();
+    if (guard.holdsAgent(hostPath) && !holdsAgentDir) return toRecord(action, 'skipped', 'it is the running agent (use --remove-self)');
     switch (action.kind) {
       case 'remove-file': {
         if (!exists(hostPath)) return toRecord(action, 'skipped', 'already gone');
