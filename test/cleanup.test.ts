@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { makeDirtyRoot, makeSyntheticRoot } from '../fixtures/synthetic/make-root.js';
 import { PROFILES } from '../fixtures/synthetic/profiles.js';
 import { parseShadow } from '../agent/facts/accounts.js';
-import { AGENT, parseReport, runAgent } from './helpers/agent.js';
+import { AGENT, parseCleanup, parseReport, runAgent } from './helpers/agent.js';
 import { changedPaths, snapshotTree } from './helpers/tree-snapshot.js';
 import { writeFile } from '../fixtures/synthetic/tree.js';
 
@@ -43,13 +43,13 @@ for (const profile of profiles) {
     const before = snapshotTree(root);
     const plan = runAgent(['cleanup', '--root', root, '--format', 'json']);
     t.equal(plan.code, 0, 'the plan exits 0');
-    const planned = JSON.parse(plan.stdout) as CleanupJson;
+    const planned = parseCleanup<CleanupJson>(plan.stdout);
     t.equal(planned.mode, 'plan');
     t.same(changedPaths(before, snapshotTree(root)), [], 'the plan changes nothing');
     t.ok(planned.actions.length > 10, 'it plans the fixes');
 
     const apply = runAgent(['cleanup', '--root', root, '--yes', '--format', 'json'], { timeoutMs: 120_000 });
-    const applied = JSON.parse(apply.stdout) as CleanupJson;
+    const applied = parseCleanup<CleanupJson>(apply.stdout);
     t.equal(applied.mode, 'apply');
     t.same(applied.actions.filter((a) => a.status === 'failed'), [], 'no action failed');
     const after = parseReport(JSON.stringify(applied.after));
@@ -74,7 +74,7 @@ for (const profile of profiles) {
     t.same([...parseShadow(shadowBefore).keys()], [...shadowAfter.keys()], 'every account is still in /etc/shadow');
     t.equal(shadowAfter.get('root')?.passwordField, '!', 'root is locked without a hash');
 
-    const again = JSON.parse(runAgent(['cleanup', '--root', root, '--format', 'json']).stdout) as CleanupJson;
+    const again = parseCleanup<CleanupJson>(runAgent(['cleanup', '--root', root, '--format', 'json']).stdout);
     const stillPlanned = again.actions.filter((a) => a.status === 'planned' && a.kind !== 'run');
     t.same(stillPlanned, [], 'a second cleanup plans nothing');
   });
@@ -90,7 +90,7 @@ t.test('the running agent is never removed, even from /tmp', async (t) => {
   // Run the copy itself, the way a Packer provisioner runs /tmp/agent.
   const { spawnSync } = await import('node:child_process');
   const own = spawnSync(copy, ['cleanup', '--root', root, '--yes', '--format', 'json'], { encoding: 'utf8', env: { PATH: process.env.PATH, AGENT_TODAY: '2026-11-24' } });
-  const records = (JSON.parse(own.stdout) as CleanupJson).actions.filter((a) => a.path === '/tmp/agent');
+  const records = parseCleanup<CleanupJson>(own.stdout).actions.filter((a) => a.path === '/tmp/agent');
   t.same(records.map((r) => r.status), ['skipped'], 'its own binary is skipped');
   t.ok(existsSync(copy), 'and still there');
   t.notOk(existsSync(join(root, 'tmp/leftover.txt')), 'other leftovers are gone');

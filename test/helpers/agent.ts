@@ -39,7 +39,16 @@ export function runAgent(args: string[], options: RunAgentOptions = {}): AgentRu
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false });
-const validateReport = ajv.compile(JSON.parse(readFileSync(join(REPO, 'agent', 'report.schema.json'), 'utf8')));
+const schema = JSON.parse(readFileSync(join(REPO, 'agent', 'report.schema.json'), 'utf8'));
+const validateReport = ajv.compile(schema);
+const validateCleanup = ajv.getSchema(`${schema.$id}#/$defs/cleanupReport`)!;
+
+/** Parses `agent cleanup --format json` output and validates it against the published schema. */
+export function parseCleanup<T>(stdout: string): T {
+  const output = JSON.parse(stdout);
+  if (!validateCleanup(output)) throw new Error(`cleanup output does not match the schema: ${ajv.errorsText(validateCleanup.errors)}`);
+  return output as T;
+}
 
 export interface ReportJson {
   verdict: string;
