@@ -1,6 +1,6 @@
 // kill -9 at many points of `cleanup --yes`: the accounts files always parse with every account
 // in them, and a re-run completes the job.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { AGENT, parseCleanup, runAgent, TEST_TODAY } from './helpers/agent.js';
 const KILLS = 30;
 const profile = PROFILES.find((p) => p.name === 'debian-12')!;
 
-function accountsIntact(t: Tap.Test, root: string, names: string[], context: string): void {
+function accountsIntact(t: Test, root: string, names: string[], context: string): void {
   for (const file of ['etc/shadow', 'etc/shadow-']) {
     const text = readFileSync(join(root, file), 'utf8');
     const lines = text.split('\n').filter(Boolean);
