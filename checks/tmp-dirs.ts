@@ -10,6 +10,9 @@ import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 const TMP_DIRS = ['/tmp', '/var/tmp'];
 // Socket directories X11 and friends create: empty and harmless.
 const EXPECTED = new Set(['.X11-unix', '.ICE-unix', '.XIM-unix', '.font-unix', '.Test-unix']);
+// The agent's own scratch directories (dnf --installroot needs one inside the image while the
+// security check runs concurrently with this one); they are removed when the run ends.
+const AGENT_SCRATCH = /^(mpa-dnf-|marketplace-agent-)/;
 
 /** The agent itself, when a Packer provisioner uploaded it to /tmp: not a leftover of the build. */
 function ownBinary(host: Host): string | undefined {
@@ -47,7 +50,7 @@ export const tmpDirs: CheckModule = {
         if (!dirStats?.isDirectory()) continue;
         for (const name of (await host.list(dir)) ?? []) {
           const path = posix.join(dir, name);
-          if (EXPECTED.has(name) || path === self || self?.startsWith(`${path}/`)) continue;
+          if (EXPECTED.has(name) || AGENT_SCRATCH.test(name) || path === self || self?.startsWith(`${path}/`)) continue;
           const stats = await host.lstat(path);
           if (!stats) continue;
           const size = stats.isFile() ? `, ${humanSize(stats.size)}` : '';

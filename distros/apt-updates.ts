@@ -1,11 +1,11 @@
 // Pending updates of an apt target: refresh the lists (apt-get update), then simulate the upgrade
 // (dist-upgrade, so held-back kernels count) and read every Inst line. In --root mode the host's
 // apt works on a copy of the image's lists in a temporary directory, so the image is not changed.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Host } from '../agent/host.js';
 import { describeFailure } from '../agent/runner.js';
+import { makeScratchDir } from '../agent/scratch.js';
 import { isSecurityArchive, parseInstLines, updateFailure } from './apt-output.js';
 import { rewrittenSources } from './apt-sources.js';
 import type { ScanOptions, UpdateScan } from './updates.js';
@@ -66,9 +66,11 @@ function inspectLists(dir: string): ListsState {
 }
 
 export async function scanAptUpdates(host: Host, options: ScanOptions): Promise<UpdateScan> {
-  const scratch = host.mode === 'root' ? mkdtempSync(join(tmpdir(), 'mpa-apt-')) : null;
+  // Live mode too: apt's own logs of the simulation (eipp.log.xz) go to scratch, not /var/log.
+  const scratch = makeScratchDir('apt');
   try {
-    const common = ['-q', '-o', 'Acquire::Languages=none', ...(scratch ? await rootOptions(host, scratch) : [])];
+    const target = host.mode === 'root' ? await rootOptions(host, scratch) : ['-o', `Dir::Log=${join(scratch, 'log')}`];
+    const common = ['-q', '-o', 'Acquire::Languages=none', ...target];
     const notes: string[] = [];
     if (!options.offline) {
       const update = await host.run('apt-get', [...common, 'update'], { timeoutMs: options.refreshTimeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS, env: APT_ENV });
@@ -79,7 +81,7 @@ export async function scanAptUpdates(host: Host, options: ScanOptions): Promise<
     } else {
       notes.push('offline: the package lists on disk were used without a refresh');
     }
-    const lists = inspectLists(scratch ? join(scratch, 'lists') : host.hostPath('/var/lib/apt/lists'));
+    const lists = inspectLists(host.mode === 'root' ? join(scratch, 'lists') : host.hostPath('/var/lib/apt/lists'));
     if (lists.releases === 0) {
       return { ok: false, reason: options.offline ? 'no package lists on disk to check offline (run without --offline)' : 'no package lists: the image has no apt sources' };
     }
@@ -95,6 +97,6 @@ export async function scanAptUpdates(host: Host, options: ScanOptions): Promise<
     }));
     return { ok: true, updates, refreshed: !options.offline, notes, securitySource: lists.securitySource };
   } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
 }

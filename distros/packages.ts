@@ -1,8 +1,7 @@
 // The package database of the target, read the same way in live and --root mode.
 import type { Host } from '../agent/host.js';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpSync, rmSync } from 'node:fs';
+import { makeScratchDir } from '../agent/scratch.js';
 import { describeFailure, type RunResult } from '../agent/runner.js';
 import { detectDistro } from './detect.js';
 import { parseDpkgStatus, type InstalledPackage } from './dpkg-status.js';
@@ -30,7 +29,7 @@ async function readDpkg(host: Host): Promise<PackageDatabase> {
 async function queryRpm(host: Host, dbpath: string): Promise<RunResult> {
   const args = ['-qa', '--qf', RPM_QUERY_FORMAT];
   if (host.mode === 'live') return host.run('rpm', ['--dbpath', dbpath, ...args], { timeoutMs: 60_000 });
-  const copy = mkdtempSync(join(tmpdir(), 'mpa-rpmdb-'));
+  const copy = makeScratchDir('rpmdb');
   try {
     cpSync(host.hostPath(dbpath), copy, { recursive: true });
     return await host.run('rpm', ['--dbpath', copy, ...args], { timeoutMs: 60_000 });
