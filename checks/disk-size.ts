@@ -1,6 +1,6 @@
 // A Droplet's disk cannot be smaller than the image's: an image built on a big disk rules out the
 // cheaper plans for every customer.
-import { systemInformation } from '../agent/facts/live-host.js';
+import { statfsSync } from 'node:fs';
 import { humanSize, problem } from '../agent/findings.js';
 import type { CheckModule } from '../agent/types.js';
 
@@ -12,7 +12,7 @@ export const diskSize: CheckModule = {
   title: 'Small root disk',
   description: 'The root filesystem of the build Droplet is at most 25 GiB (live only).',
   explain: {
-    looksAt: 'The size of the filesystem mounted at / on the running machine.',
+    looksAt: 'The size of the filesystem holding / on the running machine (statfs).',
     why: 'Users cannot create a Droplet from an image on a plan whose disk is smaller than the image\'s; build on the smallest plan that fits (25 GiB) so every plan stays open.',
     manualFix: 'Rebuild the image on a Droplet with a 25 GiB disk (the smallest plan).',
     limits: 'Live only: for a mounted image the disk size is that of its image file, which the agent does not see.',
@@ -22,13 +22,14 @@ export const diskSize: CheckModule = {
   fixable: false,
   liveOnly: true,
   appliesTo: (host) => host.mode === 'live' || 'live only: the disk of a mounted image is not visible from inside it',
+  // statfs of / itself, not a lookup in the mount table: inside a chroot (a build container, the
+  // test rig) the mount table describes another root.
   async run(host) {
-    const si = await systemInformation(host);
-    const root = (await si.fsSize()).find((fs) => fs.mount === '/');
-    if (!root) return { status: 'error', summary: 'could not find the filesystem mounted at /', findings: [] };
-    if (root.size > LIMIT) {
-      return { findings: [problem('warn', 'disk-too-big', `root filesystem is ${humanSize(root.size)}: users cannot pick plans with smaller disks`, '/', false)] };
+    const { blocks, bsize } = statfsSync(host.root);
+    const size = blocks * bsize;
+    if (size > LIMIT) {
+      return { findings: [problem('warn', 'disk-too-big', `root filesystem is ${humanSize(size)}: users cannot pick plans with smaller disks`, '/', false)] };
     }
-    return { summary: `root filesystem is ${humanSize(root.size)}`, findings: [] };
+    return { summary: `root filesystem is ${humanSize(size)}`, findings: [] };
   },
 };
