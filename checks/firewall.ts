@@ -45,7 +45,9 @@ interface Evaluation {
 }
 
 const UFW_CONF = '/etc/ufw/ufw.conf';
-const UFW_RULES = ['/etc/ufw/user.rules', '/etc/ufw/user6.rules'];
+// IPv4 rules decide: a Droplet is always reached over IPv4, so SSH allowed only in user6.rules
+// still locks its owner out.
+const UFW_RULES_V4 = '/etc/ufw/user.rules';
 const LOCKOUT = 'a Droplet made from this image would lock its owner out';
 
 const isEnabled = (units: EnabledUnits, unit: string) => units.links.has(unit) && !units.masked.has(unit);
@@ -55,11 +57,8 @@ const blocked = (message: string, path: string) => problem('fail', 'ssh-blocked'
 async function evaluateUfw({ host, units, ports }: Context): Promise<Evaluation> {
   const conf = await host.readText(UFW_CONF, { maxBytes: 64 * 1024 });
   if (conf === null || !ufwConfEnabled(conf) || !isEnabled(units, 'ufw.service')) return off('ufw');
-  const verdicts: SshVerdict[] = [];
-  for (const path of UFW_RULES) {
-    const text = await host.readText(path, { maxBytes: 16 * 1024 * 1024 });
-    if (text !== null) verdicts.push(ufwSshVerdict(parseUfwTuples(text), ports));
-  }
+  const rules = await host.readText(UFW_RULES_V4, { maxBytes: 16 * 1024 * 1024 });
+  const verdicts: SshVerdict[] = rules === null ? [] : [ufwSshVerdict(parseUfwTuples(rules), ports)];
   const policy = ufwDefaultInputPolicy(await host.readText('/etc/default/ufw', { maxBytes: 64 * 1024 }));
   const ssh = describeTcpPorts(ports);
   const pass = { name: 'ufw', enabled: true, summary: `ufw is enabled at boot and allows SSH (${ssh})`, findings: [] };
@@ -70,7 +69,7 @@ async function evaluateUfw({ host, units, ports }: Context): Promise<Evaluation>
     : verdicts.includes('restricted')
       ? `ufw is enabled at boot and allows SSH (${ssh}) only from some addresses or interfaces`
       : `ufw is enabled at boot and has no rule allowing SSH (${ssh})`;
-  return { name: 'ufw', enabled: true, findings: [blocked(message, UFW_RULES[0])] };
+  return { name: 'ufw', enabled: true, findings: [blocked(message, UFW_RULES_V4)] };
 }
 
 async function readZone(host: Host, name: string): Promise<{ zone: Zone; path?: string } | null> {

@@ -26,11 +26,11 @@ export const opensshServer: CheckModule = {
     }
     const config = await readSshdConfig(host);
     const findings: Finding[] = config.errors.map((error) => couldNotCheck(error));
-    if (!config.mainFile) {
-      findings.push(problem('warn', 'no-config', 'sshd has no configuration file', '/etc/ssh/sshd_config', false));
-    } else if (!config.settings.some((s) => s.keyword === 'subsystem' && s.args[0] === 'sftp' && !s.conditional)) {
-      findings.push(problem('warn', 'no-sftp', 'sshd_config enables no sftp subsystem', config.mainFile, false));
-    }
+    // What an unreadable configuration says about sftp is unknown: the error findings say so.
+    const readable = config.errors.length === 0;
+    const sftp = config.settings.some((s) => s.keyword === 'subsystem' && s.args[0] === 'sftp' && !s.conditional);
+    if (readable && !config.mainFile) findings.push(problem('warn', 'no-config', 'sshd has no configuration file', '/etc/ssh/sshd_config', false));
+    else if (readable && !sftp) findings.push(problem('warn', 'no-sftp', 'sshd_config enables no sftp subsystem', config.mainFile ?? undefined, false));
     return { summary: findings[0]?.message ?? `openssh-server ${lookup.installed.version} is installed with sftp`, findings };
   },
 };

@@ -25,6 +25,7 @@ export const sshConfig: CheckModule = {
     const findings: Finding[] = config.errors.map((error) => couldNotCheck(error));
     const setting = firstSetting(config, 'revokedkeys');
     const path = setting?.args[0];
+    if (config.errors.length > 0 && !path) return { summary: 'could not read all of the sshd configuration', findings };
     if (!path || path === 'none') return { summary: 'sshd_config names no RevokedKeys file', findings };
     // sshd resolves a relative path against its working directory, which is /.
     const target = path.startsWith('/') ? path : `/${path}`;

@@ -35,15 +35,32 @@ export function rewriteDeb822(text: string, root: string): string {
 export interface RewrittenSources {
   sourceList: string;
   parts: { name: string; content: string }[];
+  /** file: repository paths as the image names them (their lists on disk are named after them). */
+  filePaths: string[];
+}
+
+/** The file: repository paths a sources text names (one-line and deb822 formats). */
+export function fileRepositoryPaths(text: string): string[] {
+  const oneLine = [...text.matchAll(/^\s*deb(?:-src)?\s+(?:\[[^\]]*\]\s+)?file:(\/\S*)/gm)].map((m) => m[1]);
+  const deb822 = [...text.matchAll(/^URIs:(.*)$/gim)].flatMap((m) => [...m[1].matchAll(/file:(\/\S*)/g)].map((f) => f[1]));
+  return [...oneLine, ...deb822];
+}
+
+/** apt's URItoFileName for a file: path: quote special characters as %xx, then '/' becomes '_'. */
+export function aptListPrefix(path: string): string {
+  const quoted = path.replace(/\/+$/, '').replace(/[\\|{}[\]<>"^~_=!@#$%&*\x00-\x20\x7f-\uffff]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return quoted.replace(/\//g, '_');
 }
 
 export async function rewrittenSources(host: Host): Promise<RewrittenSources> {
-  const sourceList = rewriteOneLine((await host.readText('/etc/apt/sources.list')) ?? '', host.root);
+  const mainText = (await host.readText('/etc/apt/sources.list')) ?? '';
+  const filePaths = fileRepositoryPaths(mainText);
   const parts: RewrittenSources['parts'] = [];
   for (const name of (await host.list('/etc/apt/sources.list.d')) ?? []) {
     const text = name.endsWith('.list') || name.endsWith('.sources') ? await host.readText(posix.join('/etc/apt/sources.list.d', name)) : null;
     if (text === null) continue;
+    filePaths.push(...fileRepositoryPaths(text));
     parts.push({ name, content: name.endsWith('.sources') ? rewriteDeb822(text, host.root) : rewriteOneLine(text, host.root) });
   }
-  return { sourceList, parts };
+  return { sourceList: rewriteOneLine(mainText, host.root), parts, filePaths };
 }

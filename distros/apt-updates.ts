@@ -1,18 +1,38 @@
 // Pending updates of an apt target: refresh the lists (apt-get update), then simulate the upgrade
 // (dist-upgrade, so held-back kernels count) and read every Inst line. In --root mode the host's
 // apt works on a copy of the image's lists in a temporary directory, so the image is not changed.
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import type { Host } from '../agent/host.js';
 import { describeFailure } from '../agent/runner.js';
 import { makeScratchDir } from '../agent/scratch.js';
 import { isSecurityArchive, parseInstLines, updateFailure } from './apt-output.js';
-import { rewrittenSources } from './apt-sources.js';
+import { aptListPrefix, rewrittenSources } from './apt-sources.js';
 import type { ScanOptions, UpdateScan } from './updates.js';
 
 const SIMULATE_TIMEOUT_MS = 120_000;
 const DEFAULT_REFRESH_TIMEOUT_MS = 180_000;
 const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' };
+
+/**
+ * Starts from the image's own lists, so --offline sees what the image has. apt names a list after
+ * its source's URI, and file: sources are read at ROOT/path from here: rename their lists to match.
+ */
+function copyImageLists(host: Host, lists: string, filePaths: readonly string[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(host.hostPath('/var/lib/apt/lists'));
+  } catch {
+    return; // no lists in the image: a refresh will fetch them, --offline will find none
+  }
+  const renames = filePaths.map((path) => [`${aptListPrefix(path)}_`, `${aptListPrefix(posix.join(host.root, path))}_`]);
+  for (const name of names) {
+    const source = host.hostPath(posix.join('/var/lib/apt/lists', name));
+    if (name === 'partial' || name === 'lock' || !lstatSync(source).isFile()) continue;
+    const rename = renames.find(([from]) => name.startsWith(from));
+    copyFileSync(source, join(lists, rename ? rename[1] + name.slice(rename[0].length) : name));
+  }
+}
 
 /** apt options that point the host's apt at the image, with scratch state in `scratch`. */
 async function rootOptions(host: Host, scratch: string): Promise<string[]> {
@@ -20,14 +40,8 @@ async function rootOptions(host: Host, scratch: string): Promise<string[]> {
   mkdirSync(join(lists, 'partial'), { recursive: true });
   mkdirSync(join(scratch, 'cache', 'archives', 'partial'), { recursive: true });
   mkdirSync(join(scratch, 'sources.list.d'), { recursive: true });
-  // Start from the image's own lists, so --offline sees what the image has.
-  const imageLists = host.hostPath('/var/lib/apt/lists');
-  try {
-    cpSync(imageLists, lists, { recursive: true, filter: (src) => !src.endsWith('/partial') && !src.endsWith('/lock') });
-  } catch {
-    // no lists in the image: a refresh will fetch them, --offline will find none
-  }
-  const { sourceList, parts } = await rewrittenSources(host);
+  const { sourceList, parts, filePaths } = await rewrittenSources(host);
+  copyImageLists(host, lists, filePaths);
   writeFileSync(join(scratch, 'sources.list'), sourceList);
   for (const part of parts) writeFileSync(join(scratch, 'sources.list.d', part.name), part.content);
   return [
