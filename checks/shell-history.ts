@@ -1,7 +1,7 @@
 // Command histories hold what the builder typed: passwords on command lines, tokens, hosts.
 // Only sizes are looked at; a history is never read.
 import { posix } from 'node:path';
-import { homeDirectories } from '../agent/facts/homes.js';
+import { homeDirectories, ownerOf } from '../agent/facts/homes.js';
 import { couldNotCheck, humanSize, problem } from '../agent/findings.js';
 import { fileKind, type Host } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
@@ -73,7 +73,7 @@ export const shellHistory: CheckModule = {
       for (const kind of HISTORY_FILES) {
         const path = posix.join(home.path, kind.file);
         try {
-          const finding = await inspectHistory(host, path, kind, home.users.join(', '));
+          const finding = await inspectHistory(host, path, kind, ownerOf(home));
           if (finding) findings.push(finding);
         } catch (err) {
           findings.push(couldNotCheck(err, path));

@@ -1,7 +1,7 @@
 // A private key in an image is a credential handed to every Droplet owner (and anyone who
 // downloads a snapshot). Keys are recognised by content, whatever their name, and never shown.
 import { posix } from 'node:path';
-import { homeDirectories } from '../agent/facts/homes.js';
+import { homeDirectories, ownerOf } from '../agent/facts/homes.js';
 import { describePrivateKey } from '../agent/facts/ssh-keys.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import { fileKind, type Host } from '../agent/host.js';
@@ -62,7 +62,7 @@ export const sshPrivateKeys: CheckModule = {
         findings.push(couldNotCheck(home.error));
         continue;
       }
-      const owner = home.users.join(', ');
+      const owner = ownerOf(home);
       const sshDir = posix.join(home.path, '.ssh');
       try {
         const dirStats = await host.lstat(sshDir);

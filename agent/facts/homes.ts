@@ -3,7 +3,8 @@ import type { Host } from '../host.js';
 import { readAccounts } from './accounts.js';
 
 export interface HomeDirectory {
-  /** Account names that share it (root and a system account may both use /root). */
+  /** Account names that share it (root and a system account may both use /root); empty for a
+   * directory in /home that no account names (a deleted user's home still ships its files). */
   users: string[];
   /** The home resolved inside the target. */
   path: string;
@@ -14,7 +15,13 @@ export interface HomeDirectory {
 // Homes that are not a person's: nothing of theirs to find there, and walking / would be wrong.
 const NOT_A_HOME = new Set(['/', '/nonexistent', '/dev/null', '/bin', '/sbin', '/usr/sbin', '/usr/bin', '/proc', '/sys', '/dev']);
 
-/** Every existing home directory of any account (keys of a system account count too). */
+/** How a report names whose home it is. */
+export function ownerOf(home: HomeDirectory): string {
+  return home.users.length > 0 ? home.users.join(', ') : `no account (${home.path})`;
+}
+
+/** Every existing home directory of any account (keys of a system account count too), and every
+ * directory in /home. */
 export function homeDirectories(host: Host): Promise<HomeDirectory[]> {
   return host.memo('homes', async () => {
     const { passwd } = await readAccounts(host);
@@ -34,6 +41,11 @@ export function homeDirectories(host: Host): Promise<HomeDirectory[]> {
       const known = byPath.get(path);
       if (known) known.users.push(entry.name);
       else byPath.set(path, { users: [entry.name], path, ...(error ? { error } : {}) });
+    }
+    for (const name of (await host.list('/home').catch(() => null)) ?? []) {
+      const path = host.canonical(`/home/${name}`);
+      if (byPath.has(path) || !(await host.lstat(`/home/${name}`).catch(() => null))?.isDirectory()) continue;
+      byPath.set(path, { users: [], path });
     }
     return [...byPath.values()];
   });
