@@ -35,21 +35,26 @@ export function ignoreMatcher(patterns: readonly string[]): (finding: Finding) =
   return (finding) => codes.has(finding.code) || (finding.path !== undefined && paths.some((p) => p.test(finding.path as string)));
 }
 
+// Error messages never repeat a value from the file (a misplaced password must not reach a CI
+// log); a name is shown only when it looks like a check id or a key.
+const LOOKS_LIKE_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
+const shown = (name: string) => (LOOKS_LIKE_NAME.test(name) ? `'${name}'` : '(not shown)');
+
 function parseBoolean(file: string, key: string, value: unknown): boolean {
   if (value === true || value === 'true' || value === 'yes') return true;
   if (value === false || value === 'false' || value === 'no') return false;
-  throw new UsageError(`${file}: ${key} must be true or false, not '${String(value)}'`);
+  throw new UsageError(`${file}: ${key} must be true or false`);
 }
 
 function applyAgentSection(config: AgentConfig, file: string, body: Record<string, unknown>, knownChecks: ReadonlySet<string>): void {
   for (const [key, value] of Object.entries(body)) {
-    if (!AGENT_KEYS.has(key)) throw new UsageError(`${file}: unknown key '${key}' in [agent] (known: ${[...AGENT_KEYS].join(', ')})`);
+    if (!AGENT_KEYS.has(key)) throw new UsageError(`${file}: unknown key ${shown(key)} in [agent] (known: ${[...AGENT_KEYS].join(', ')})`);
     if (key === 'offline') {
       config.offline = parseBoolean(file, 'offline', value);
       continue;
     }
     for (const id of listOf(value)) {
-      if (!knownChecks.has(id)) throw new UsageError(`${file}: unknown check id '${id}' in [agent] skip`);
+      if (!knownChecks.has(id)) throw new UsageError(`${file}: unknown check id ${shown(id)} in [agent] skip (see: agent list)`);
       config.skip.add(id);
     }
   }
@@ -57,11 +62,11 @@ function applyAgentSection(config: AgentConfig, file: string, body: Record<strin
 
 function applyCheckSection(config: AgentConfig, file: string, id: string, body: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(body)) {
-    if (!CHECK_KEYS.has(key)) throw new UsageError(`${file}: unknown key '${key}' in [check.${id}] (known: severity, ignore)`);
+    if (!CHECK_KEYS.has(key)) throw new UsageError(`${file}: unknown key ${shown(key)} in [check.${id}] (known: severity, ignore)`);
     if (key === 'ignore') {
       config.ignore[id] = ignoreMatcher(listOf(value));
     } else if (!SEVERITIES.has(String(value))) {
-      throw new UsageError(`${file}: severity of ${id} must be fail, warn or off, not '${String(value)}'`);
+      throw new UsageError(`${file}: severity of ${id} must be fail, warn or off`);
     } else if (value === 'off') {
       config.off.add(id);
     } else {
@@ -76,15 +81,15 @@ export function parseConfig(text: string, file: string, knownChecks: ReadonlySet
   const config: AgentConfig = { source: file, skip: new Set(), severity: {}, off: new Set(), ignore: {} };
   // ini nests dotted sections: [check.log-files] arrives as { check: { 'log-files': {...} } }.
   for (const [name, body] of Object.entries(parse(text) as Record<string, unknown>)) {
-    if (!isSection(body)) throw new UsageError(`${file}: '${name}' is outside a section ([agent] or [check.ID])`);
+    if (!isSection(body)) throw new UsageError(`${file}: ${shown(name)} is outside a section ([agent] or [check.ID])`);
     if (name === 'agent') {
       applyAgentSection(config, file, body, knownChecks);
       continue;
     }
-    if (name !== 'check') throw new UsageError(`${file}: unknown section [${name}] (known: [agent], [check.ID])`);
+    if (name !== 'check') throw new UsageError(`${file}: unknown section ${shown(name)} (known: [agent], [check.ID])`);
     for (const [id, checkBody] of Object.entries(body)) {
-      if (!knownChecks.has(id)) throw new UsageError(`${file}: unknown check id '${id}' in [check.${id}]`);
-      if (!isSection(checkBody)) throw new UsageError(`${file}: '${id}' in [check] must be a section [check.${id}]`);
+      if (!knownChecks.has(id)) throw new UsageError(`${file}: unknown check id ${shown(id)} in a [check.ID] section (see: agent list)`);
+      if (!isSection(checkBody)) throw new UsageError(`${file}: ${shown(id)} in [check] must be a section [check.ID]`);
       applyCheckSection(config, file, id, checkBody);
     }
   }

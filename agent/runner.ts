@@ -25,6 +25,19 @@ export interface RunResult {
   durationMs: number;
 }
 
+// Process groups still running: a check that timed out leaves its command behind, and the agent
+// must not outlive its report (or leave the command orphaned) waiting for it.
+const running = new Set<number>();
+process.on('exit', () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 // `env -i ./agent` leaves no PATH; package tools still need one.
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -46,6 +59,7 @@ export function runCommand(command: string, args: readonly string[], options: Pa
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true, // its own process group, so a timeout kills its children too
     });
+    if (child.pid) running.add(child.pid);
     const killGroup = () => {
       try {
         if (child.pid) process.kill(-child.pid, 'SIGKILL');
@@ -76,6 +90,7 @@ export function runCommand(command: string, args: readonly string[], options: Pa
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (child.pid) running.delete(child.pid);
       resolve({
         command: [command, ...args].join(' '),
         code,

@@ -40,7 +40,9 @@ export const sshAuthorizedKeys: CheckModule = {
         for (const line of parseAuthorizedKeys(content ?? '')) {
           if (line.kind === 'key') {
             const { type, bits, fingerprint } = line.key;
-            findings.push(problem('fail', 'authorized-key', `line ${line.line}: ${bits ?? '?'} ${fingerprint} (${type}) lets its holder log in as ${owner}`, path));
+            // Options (command=, from=...) restrict the key but it still ships and still opens a session.
+            const restricted = line.hasOptions ? ' (restricted by options)' : '';
+            findings.push(problem('fail', 'authorized-key', `line ${line.line}: ${bits ?? '?'} ${fingerprint} (${type}) lets its holder log in as ${owner}${restricted}`, path));
           } else {
             findings.push(problem('warn', 'unparsable-line', `line ${line.line} of the authorized keys of ${owner} is not a key sshd can use`, path));
           }

@@ -26,7 +26,14 @@ export function replaceAtomically(hostPath: string, content: string): void {
   const temp = join(dirname(hostPath), `.${basename(hostPath)}.agent-${process.pid}`);
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
-    writeSync(fd, content);
+    // A full disk gives a short write: a short file must never replace the accounts file.
+    const bytes = Buffer.from(content, 'utf8');
+    let written = 0;
+    while (written < bytes.length) {
+      const count = writeSync(fd, bytes, written, bytes.length - written);
+      if (count <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+      written += count;
+    }
     fchownSync(fd, stats.uid, stats.gid);
     fchmodSync(fd, stats.mode & 0o7777);
     fsyncSync(fd);

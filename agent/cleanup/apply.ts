@@ -34,13 +34,23 @@ function removeTree(hostPath: string, guard: Guard): string[] {
   return kept;
 }
 
-function truncate(hostPath: string): void {
-  // O_NONBLOCK: a FIFO must not block; the fstat below refuses it. Truncation is O(1) even for a
-  // 10 GB sparse log.
+/**
+ * Empties a log in place (a daemon keeps writing to the same file). O_NONBLOCK: a FIFO must not
+ * block; the fstat refuses it. Truncation is O(1) even for a 10 GB sparse log. A file with other
+ * hard links (a "log" linked to /etc/shadow) is not truncated, which would empty its other names:
+ * this name is removed instead. Returns the reason when it did so.
+ */
+function truncate(hostPath: string): string | undefined {
   const fd = openSync(hostPath, constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new Error('not a regular file');
+    if (stats.nlink > 1) {
+      unlinkSync(hostPath);
+      return `it has ${stats.nlink} hard links: this name was removed, the other names are untouched`;
+    }
     ftruncateSync(fd, 0);
+    return undefined;
   } finally {
     closeSync(fd);
   }
@@ -89,10 +99,12 @@ export async function applyAction(host: Host, action: Action, guard: Guard): Pro
         if (kept.length > 0) return toRecord(action, 'done', 'kept the running agent binary');
         break;
       }
-      case 'truncate-file':
+      case 'truncate-file': {
         if (!exists(hostPath)) return toRecord(action, 'skipped', 'already gone');
-        truncate(hostPath);
+        const reason = truncate(hostPath);
+        if (reason) return toRecord(action, 'done', reason);
         break;
+      }
       case 'lock-account':
         if (!lockAccount(hostPath, action.account ?? '')) return toRecord(action, 'skipped', 'already without a hash');
         break;
