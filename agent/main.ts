@@ -1,11 +1,8 @@
 // Entry point: parse the command line, dispatch, and turn every failure into one line and a
 // documented exit code. Nothing below prints a stack trace unless AGENT_DEBUG is set.
 import { parseArgs } from 'node:util';
-import { checkCommand } from './cli/check-command.js';
-import { cleanupCommand } from './cli/cleanup-command.js';
 import { COMMANDS_BY_NAME, parseArgsConfig } from './cli/commands.js';
 import { commandHelp, mainHelp } from './cli/help.js';
-import { explainCommand, listCommand } from './cli/list-command.js';
 import { IncompleteError, UsageError } from './cli/usage-error.js';
 import { EXIT } from './report.js';
 import { VERSION } from './version.js';
@@ -44,8 +41,9 @@ async function dispatch(argv: string[]): Promise<number> {
   if (positionals.length < allowed.min) throw new UsageError(`${spec.name}: missing ${allowed.name}`);
   const option = (name: string) => values[name] as string | undefined;
   switch (spec.name) {
+    // Commands are loaded when used, so `--version` and `help` start without evaluating the checks.
     case 'check':
-      return checkCommand({
+      return (await import('./cli/check-command.js')).checkCommand({
         root: option('root'),
         format: option('format'),
         only: option('only'),
@@ -58,7 +56,7 @@ async function dispatch(argv: string[]): Promise<number> {
         color: useColor(values['no-color'] as boolean | undefined),
       });
     case 'cleanup':
-      return cleanupCommand({
+      return (await import('./cli/cleanup-command.js')).cleanupCommand({
         root: option('root'),
         only: option('only'),
         skip: option('skip'),
@@ -73,9 +71,9 @@ async function dispatch(argv: string[]): Promise<number> {
         color: useColor(values['no-color'] as boolean | undefined),
       });
     case 'list':
-      return listCommand(option('format'));
+      return (await import('./cli/list-command.js')).listCommand(option('format'));
     case 'explain':
-      return explainCommand(positionals[0]);
+      return (await import('./cli/list-command.js')).explainCommand(positionals[0]);
     case 'help': {
       const topic = positionals[0];
       if (!topic) {

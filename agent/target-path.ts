@@ -25,13 +25,29 @@ export function joinTargetPath(parts: readonly string[]): string {
   return '/' + parts.join('/');
 }
 
+/** Resolved directories of one target, by their path as given: a run looks at the same
+ * directories (/home/x/.ssh, /var/log/...) over and over; each is resolved once. */
+export type DirectoryCache = Map<string, string[]>;
+
 /**
  * Returns the resolved path as components inside the target. With followLast false the last
  * component is kept as is (lstat semantics); every earlier one is resolved.
  */
-export function resolveTargetParts(root: string, path: string, followLast: boolean): string[] {
-  const pending = splitTargetPath(path);
-  const resolved: string[] = [];
+export function resolveTargetParts(root: string, path: string, followLast: boolean, cache?: DirectoryCache): string[] {
+  const all = splitTargetPath(path);
+  if (cache && all.length > 1 && all[all.length - 1] !== '..') {
+    const parentKey = joinTargetPath(all.slice(0, -1));
+    let parent = cache.get(parentKey);
+    if (!parent) {
+      parent = resolveTargetParts(root, parentKey, true, cache);
+      cache.set(parentKey, parent);
+    }
+    return resolveFrom(root, [...parent], [all[all.length - 1]], followLast, path);
+  }
+  return resolveFrom(root, [], all, followLast, path);
+}
+
+function resolveFrom(root: string, resolved: string[], pending: string[], followLast: boolean, path: string): string[] {
   let links = 0;
   while (pending.length > 0) {
     const part = pending.shift() as string;

@@ -176,8 +176,9 @@ async function runtimeFindings(host: Host, evaluations: readonly Evaluation[]): 
       : `${name} is enabled at boot but not active on this machine now: what was tested here is not what the image will run`;
     findings.push(problem('warn', 'runtime-differs', message, path, false));
   };
-  compare('ufw', await ufwRunning(host), UFW_CONF);
-  compare('firewalld', await unitRunning(host, 'firewalld.service'));
+  const [ufw, firewalld] = await Promise.all([ufwRunning(host), unitRunning(host, 'firewalld.service')]);
+  compare('ufw', ufw, UFW_CONF);
+  compare('firewalld', firewalld);
   return findings;
 }
 

@@ -70,7 +70,16 @@ export const shellHistory: CheckModule = {
         findings.push(couldNotCheck(home.error));
         continue;
       }
+      // One listing of the home, then only the names that are there (most homes have few).
+      let present: Set<string>;
+      try {
+        present = new Set((await host.list(home.path)) ?? []);
+      } catch (err) {
+        findings.push(couldNotCheck(err, home.path));
+        continue;
+      }
       for (const kind of HISTORY_FILES) {
+        if (!present.has(kind.file.split('/')[0])) continue;
         const path = posix.join(home.path, kind.file);
         try {
           const finding = await inspectHistory(host, path, kind, ownerOf(home));

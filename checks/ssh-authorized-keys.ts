@@ -58,6 +58,7 @@ export const sshAuthorizedKeys: CheckModule = {
   plan: (_host, report) => {
     const remove = (f: Finding) => ({ kind: 'remove-file' as const, path: f.path, phase: PHASE.ssh });
     const actions = actionsFromFindings(report, { 'authorized-key': remove, 'unparsable-line': remove, 'not-a-file': remove });
-    return actions.filter((action, index) => actions.findIndex((other) => other.path === action.path) === index);
+    const seen = new Set<string | undefined>();
+    return actions.filter((action) => !seen.has(action.path) && seen.add(action.path));
   },
 };

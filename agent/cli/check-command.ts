@@ -26,7 +26,7 @@ export function writeJsonFile(path: string, text: string): void {
 export async function checkCommand(options: CheckOptions): Promise<number> {
   const reporter = REPORTERS.get(options.format ?? 'text');
   if (!reporter) throw new UsageError(`--format ${options.format}: not one of text, json, junit`);
-  const session = await openSession(options);
+  const session = await openSession(options, reporter.name === 'json' || options.report !== undefined);
   const report = await reportOf(session, await runChecks(session.host, session.modules, session.engine));
   const context = { color: options.color, modules: CHECKS_BY_ID };
   if (options.report) writeJsonFile(options.report, jsonReporter.render(report, context));

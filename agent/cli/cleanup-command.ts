@@ -65,7 +65,7 @@ function removeOwnBinary(): ActionRecord {
 export async function cleanupCommand(options: CleanupOptions): Promise<number> {
   const format = options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format ${format}: not one of text, json`);
-  const session = await openSession(options);
+  const session = await openSession(options, format === 'json');
   const context = { color: options.color, modules: CHECKS_BY_ID };
   let release: (() => void) | undefined;
   if (options.yes) {

@@ -46,7 +46,11 @@ function terminalNotifier(): ((message: string) => void) | undefined {
   return (message) => process.stderr.write(`agent: ${message}\n`);
 }
 
-export async function openSession(options: SessionOptions): Promise<Session> {
+/**
+ * wantFacts: whether the report will carry live host facts (JSON only). Reading them with
+ * systeminformation starts a few dozen small processes, so a text run does not pay for it.
+ */
+export async function openSession(options: SessionOptions, wantFacts: boolean): Promise<Session> {
   const timeoutMs = parseTimeout(options.timeout);
   const config = loadConfig(options.config, new Set(CHECKS_BY_ID.keys()));
   const modules = selectChecks(CHECKS, CHECKS_BY_ID, options.only, options.skip).filter((check) => !config.skip.has(check.id));
@@ -60,7 +64,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     throw new IncompleteError(`cannot identify the distribution: ${(err as Error).message}`);
   }
   const engine = { timeoutMs, severityOverrides: config.severity, ignore: config.ignore, off: config.off };
-  return { host, distro, modules, startedAt, engine, facts: factsFor(host) };
+  return { host, distro, modules, startedAt, engine, facts: wantFacts ? factsFor(host) : Promise.resolve(undefined) };
 }
 
 /** Live facts are extras for the report: a failure to read them never fails the run. */

@@ -33,6 +33,7 @@ export function authorizedKeysFiles(host: Host): Promise<{ files: KeysFileCandid
     // Keys under the defaults are found even when the config moved them elsewhere: they ship all the same.
     for (const pattern of DEFAULT_PATTERNS) patterns.add(pattern);
     const { passwd } = await readAccounts(host);
+    const uids = new Map(passwd.map((entry) => [entry.name, entry.uid]));
     const homes = await homeDirectories(host);
     const files = new Map<string, KeysFileCandidate>();
     const add = (path: string, user: string) => {
@@ -44,7 +45,7 @@ export function authorizedKeysFiles(host: Host): Promise<{ files: KeysFileCandid
     const errors = homes.filter((home) => home.error).map((home) => home.error as string);
     for (const home of homes.filter((h) => !h.error)) {
       for (const user of home.users) {
-        const uid = passwd.find((entry) => entry.name === user)?.uid ?? -1;
+        const uid = uids.get(user) ?? -1;
         for (const pattern of patterns) if (needsHome(pattern)) add(expandPattern(pattern, user, uid, home.path), user);
       }
     }

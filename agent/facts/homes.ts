@@ -42,10 +42,11 @@ export function homeDirectories(host: Host): Promise<HomeDirectory[]> {
       if (known) known.users.push(entry.name);
       else byPath.set(path, { users: [entry.name], path, ...(error ? { error } : {}) });
     }
+    // Only real directories: a link in /home is either some account's home or nobody's files.
     for (const name of (await host.list('/home').catch(() => null)) ?? []) {
+      if (!(await host.lstat(`/home/${name}`).catch(() => null))?.isDirectory()) continue;
       const path = host.canonical(`/home/${name}`);
-      if (byPath.has(path) || !(await host.lstat(`/home/${name}`).catch(() => null))?.isDirectory()) continue;
-      byPath.set(path, { users: [], path });
+      if (!byPath.has(path)) byPath.set(path, { users: [], path });
     }
     return [...byPath.values()];
   });

@@ -43,11 +43,11 @@ const CASES: Case[] = [
     expect: [{ users: ['a', 'b'], path: '/data/a' }],
   },
   {
-    title: 'missing homes, files and relative homes are skipped',
+    title: 'missing homes, files and relative homes are skipped (a directory in /home is kept, as no account's)',
     passwd: ['gone:x:1000:1000::/home/gone:/bin/sh', 'file:x:1001:1001::/home/file:/bin/sh', 'rel:x:1002:1002::home/rel:/bin/sh', 'empty:x:1003:1003:::/bin/sh'],
     dirs: ['home/rel'],
     files: ['home/file'],
-    expect: [],
+    expect: [{ users: [], path: '/home/rel' }],
   },
   {
     title: '/ and /nonexistent and friends are not homes',
@@ -61,6 +61,16 @@ const CASES: Case[] = [
     dirs: ['bin', 'nonexistent', 'proc', 'dev'],
     files: ['dev/null'],
     expect: [],
+  },
+  {
+    title: 'a directory in /home that no account names is a home of no account',
+    passwd: ['alice:x:1000:1000::/home/alice:/bin/sh'],
+    dirs: ['home/alice', 'home/former'],
+    links: [['/etc', 'home/etc-link']],
+    expect: [
+      { users: ['alice'], path: '/home/alice' },
+      { users: [], path: '/home/former' },
+    ],
   },
   {
     title: 'a home that resolves to / through a link is skipped',
