@@ -43,7 +43,7 @@ const CASES: Case[] = [
     expect: [{ users: ['a', 'b'], path: '/data/a' }],
   },
   {
-    title: 'missing homes, files and relative homes are skipped (a directory in /home is kept, as no account's)',
+    title: 'missing homes, files and relative homes are skipped (a directory in /home is kept, as no account\'s)',
     passwd: ['gone:x:1000:1000::/home/gone:/bin/sh', 'file:x:1001:1001::/home/file:/bin/sh', 'rel:x:1002:1002::home/rel:/bin/sh', 'empty:x:1003:1003:::/bin/sh'],
     dirs: ['home/rel'],
     files: ['home/file'],
