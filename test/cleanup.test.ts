@@ -121,3 +121,17 @@ t.test('not root on a live machine: exit 3, nothing changed', async (t) => {
   t.equal(result.code, 3);
   t.match(result.stderr, /needs root/);
 });
+
+t.test('--remove-self deletes the binary at the very end, after the report', async (t) => {
+  const dir = t.testdir();
+  const { root } = await makeSyntheticRoot(join(dir, 'root'), PROFILES[0], []);
+  const copy = join(dir, 'agent-copy');
+  copyFileSync(AGENT, copy);
+  chmodSync(copy, 0o755);
+  const { spawnSync } = await import('node:child_process');
+  const run = spawnSync(copy, ['cleanup', '--root', root, '--yes', '--remove-self', '--format', 'json'], { encoding: 'utf8', env: { PATH: process.env.PATH, AGENT_TODAY: '2026-11-24' } });
+  const output = parseCleanup<CleanupJson>(run.stdout);
+  t.same(output.actions.at(-1), { check: 'cleanup', kind: 'remove-file', path: copy, status: 'done' }, 'the last action removes the binary');
+  t.notOk(existsSync(copy), 'and it is gone');
+  t.equal(run.status, 0);
+});
