@@ -17,6 +17,18 @@ export interface FirstLoginCall {
   direct: boolean;
 }
 
+/**
+ * Is the path at `start` run directly: first on the line, or right after "&&", "||" or ";"? Looks
+ * back over the blanks before it only; a RegExp per path over the whole line was quadratic.
+ */
+function runsDirectly(text: string, start: number): boolean {
+  let end = start;
+  while (end > 0 && /\s/.test(text[end - 1])) end--;
+  if (end === 0) return true;
+  const before = text.slice(Math.max(0, end - 2), end);
+  return before.endsWith(';') || before === '&&' || before === '||';
+}
+
 export function findFirstLoginCalls(bashrc: string): FirstLoginCall[] {
   const calls = new Map<string, FirstLoginCall>();
   for (const line of bashrc.split('\n')) {
@@ -24,9 +36,10 @@ export function findFirstLoginCalls(bashrc: string): FirstLoginCall[] {
     if (text === '' || text.startsWith('#')) continue;
     for (const match of text.matchAll(SCRIPT_PATH)) {
       const path = match[1];
-      if (NOT_A_SCRIPT.test(path) || calls.has(path)) continue;
-      const direct = text.startsWith(path) || new RegExp(`(&&|;|\\|\\|)\\s*${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`).test(text);
-      calls.set(path, { path, direct });
+      if (NOT_A_SCRIPT.test(path)) continue;
+      const direct = runsDirectly(text, (match.index ?? 0) + match[0].length - path.length);
+      // Any call that runs it directly needs the executable bit.
+      calls.set(path, { path, direct: direct || (calls.get(path)?.direct ?? false) });
     }
   }
   return [...calls.values()];

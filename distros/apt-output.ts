@@ -12,14 +12,27 @@ export interface AptInstLine {
 // Inst libssl3 [3.0.11-1~deb12u1] (3.0.11-1~deb12u2 Debian:12.4/stable, Debian-Security:12/stable-security [amd64])
 // Inst linux-image-6.1.0-18-amd64 (6.1.76-1 Debian-Security:12/stable-security [amd64])
 // Inst base-files [12ubuntu4.4] (12ubuntu4.6 Ubuntu:22.04/jammy-updates [amd64]) []
-const INST = /^Inst (\S+) (?:\[([^\]]*)\] )?\((\S+) (.*?)(?: \[([^\]]*)\])?\)/;
+// Only the head is a regex: a lazy "(.*?)" before an optional " [arch]" group rescanned the rest
+// of the line from every position (quadratic on "Inst a (b [ [ [..."), so the tail is cut by hand.
+const INST_HEAD = /^Inst (\S+) (?:\[([^\]]*)\] )?\((\S+) /;
+
+/** "archives [arch]" (the text inside the parentheses, after the candidate) split in two. */
+function splitArch(body: string): { archives: string; arch?: string } {
+  const open = body.lastIndexOf(' [');
+  if (open < 0 || !body.endsWith(']')) return { archives: body };
+  const arch = body.slice(open + 2, -1);
+  return arch.includes(']') ? { archives: body } : { archives: body.slice(0, open), arch };
+}
 
 export function parseInstLines(stdout: string): AptInstLine[] {
   const lines: AptInstLine[] = [];
   for (const text of stdout.split('\n')) {
-    const match = INST.exec(text);
+    const match = INST_HEAD.exec(text);
     if (!match) continue;
-    const [, name, installed, candidate, archives, arch] = match;
+    const [head, name, installed, candidate] = match;
+    const close = text.indexOf(')', head.length);
+    if (close < 0) continue;
+    const { archives, arch } = splitArch(text.slice(head.length, close));
     lines.push({ name, installed, candidate, archives: archives.split(', ').filter(Boolean), arch });
   }
   return lines;
@@ -40,5 +53,6 @@ export function updateFailure(output: string): string | null {
   if (index < 0) return null;
   // "Err:1 URI suite InRelease" is followed by the reason on its own line.
   const reason = /^Err:/.test(lines[index]) && lines[index + 1] && !/^(Err|Get|Hit|Ign|W|E):/.test(lines[index + 1]) ? `: ${lines[index + 1]}` : '';
-  return `${lines[index]}${reason}`.replace(/:\/\/[^/@\s]+@/g, '://***@');
+  // Up to the last '@' before the host: a password may itself hold '@' (as runner.ts describeFailure).
+  return `${lines[index]}${reason}`.replace(/:\/\/[^/\s]*@/g, '://***@');
 }

@@ -110,6 +110,16 @@ const TYPES: Record<string, string> = {
   newpackage: 'newpackage',
 };
 
+const ADVISORY_CHARS = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+/**
+ * RHSA-2024:1234, FEDORA-2024-0a1b2c: a word with a '-' or ':' after its first character. Two
+ * tests, as one regex with [-:] between two overlapping classes backtracked quadratically.
+ */
+function isAdvisoryId(word: string): boolean {
+  return ADVISORY_CHARS.test(word) && /[-:]/.test(word.slice(1));
+}
+
 /** Rows of `dnf updateinfo list` / `yum updateinfo list`: `ADVISORY Severity/Type NEVRA`. */
 export function parseUpdateinfoList(stdout: string): UpdateinfoRow[] {
   const rows: UpdateinfoRow[] = [];
@@ -119,7 +129,7 @@ export function parseUpdateinfoList(stdout: string): UpdateinfoRow[] {
     if (fields.length === 4 && fields[0] === 'i') fields = fields.slice(1);
     if (fields.length !== 3) continue;
     const [advisory, label, nevra] = fields;
-    if (!/^[A-Za-z0-9][A-Za-z0-9._:-]*[-:][A-Za-z0-9._:-]*$/.test(advisory) || !parseNevra(nevra)) continue;
+    if (!isAdvisoryId(advisory) || !parseNevra(nevra)) continue;
     const slash = label.lastIndexOf('/');
     const severity = slash >= 0 ? label.slice(0, slash) : '';
     const rawType = slash >= 0 ? label.slice(slash + 1) : label;
@@ -176,7 +186,10 @@ export function compareEvr(a: string, b: string): number {
   return rpmVerCmp(x.version, y.version) || rpmVerCmp(x.release, y.release);
 }
 
-/** Drops `user:password@` from URLs so credentials in a baseurl never reach a report. */
+/**
+ * Drops `user:password@` from URLs so credentials in a baseurl never reach a report. Up to the
+ * last '@' before the host, since a password may hold '@' itself; that also drops a `***@` mask.
+ */
 export function stripUrlCredentials(text: string): string {
-  return text.replace(/:\/\/[^/@\s]+@/g, '://').replace(/:\/\/\*\*\*@/g, '://');
+  return text.replace(/:\/\/[^/\s]*@/g, '://');
 }

@@ -65,9 +65,14 @@ export function parseShadow(content: string): Map<string, ShadowEntry> {
   return entries;
 }
 
+// Line by line: under /m, a \s* after ^ ran across newlines from every line start (quadratic on
+// a login.defs of blank lines).
 export function parseUidMin(loginDefs: string | null): number {
-  const match = loginDefs ? /^\s*UID_MIN\s+(\d+)\s*$/m.exec(loginDefs) : null;
-  return match ? Number(match[1]) : DEFAULT_UID_MIN;
+  for (const line of (loginDefs ?? '').split('\n')) {
+    const match = /^\s*UID_MIN\s+(\d+)\s*$/.exec(line);
+    if (match) return Number(match[1]);
+  }
+  return DEFAULT_UID_MIN;
 }
 
 export function isNobody(entry: PasswdEntry): boolean {

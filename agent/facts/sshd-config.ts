@@ -22,6 +22,16 @@ export interface SshdConfig {
 }
 
 const MAX_INCLUDE_DEPTH = 16;
+// Drop-ins that each Include the drop-in glob fan out: depth alone let 2 of them read ~2^16 files.
+const MAX_FILES = 256;
+
+/** The state of one read of sshd_config and its includes. */
+interface Reading {
+  config: SshdConfig;
+  /** The files being read, outermost first: one of them included again is a loop. */
+  stack: string[];
+  files: number;
+}
 
 /** Splits a config line into words, honouring double quotes (sshd's own argv splitting). */
 export function splitConfigWords(text: string): string[] {
@@ -49,7 +59,37 @@ async function expandInclude(host: Host, pattern: string): Promise<string[]> {
   return names.filter((name) => (dotfiles || !name.startsWith('.')) && matcher.test(name)).map((name) => posix.join(dir, name));
 }
 
-async function readInto(host: Host, file: string, config: SshdConfig, depth: number, inMatch: boolean): Promise<boolean> {
+// "Keyword value" or "Keyword=value". [^]* rather than .*, which stops at a CR, U+2028 or U+2029
+// inside the line and made the whole line the keyword (sshd takes them as blanks).
+const KEYWORD_LINE = /^(\S+?)(?:\s*=\s*|\s+)([^]*)$/;
+
+/** May `file` be read now? Records why not: an include loop, or too many files in all. */
+function mayRead(reading: Reading, file: string): boolean {
+  const including = reading.stack[reading.stack.length - 1];
+  if (reading.stack.includes(file)) {
+    // sshd refuses a file that is already being read; the rest of the configuration is still read.
+    reading.config.errors.push(`${including}: Include loop at ${file}`);
+    return false;
+  }
+  if (++reading.files > MAX_FILES) {
+    if (reading.files === MAX_FILES + 1) reading.config.errors.push(`${including}: Include reads more than ${MAX_FILES} files`);
+    return false;
+  }
+  return true;
+}
+
+async function readInto(host: Host, file: string, reading: Reading, inMatch: boolean): Promise<boolean> {
+  if (!mayRead(reading, file)) return inMatch;
+  reading.stack.push(file);
+  try {
+    return await readLines(host, file, reading, inMatch);
+  } finally {
+    reading.stack.pop();
+  }
+}
+
+async function readLines(host: Host, file: string, reading: Reading, inMatch: boolean): Promise<boolean> {
+  const { config } = reading;
   let content: string | null;
   try {
     content = await host.readText(file, { maxBytes: 1024 * 1024 });
@@ -61,10 +101,10 @@ async function readInto(host: Host, file: string, config: SshdConfig, depth: num
   let conditional = inMatch;
   const lines = content.split('\n');
   for (let index = 0; index < lines.length; index++) {
+    // trim() also drops the CR of a CRLF file.
     const text = lines[index].trim();
     if (text === '' || text.startsWith('#')) continue;
-    // "Keyword value" or "Keyword=value".
-    const match = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(text);
+    const match = KEYWORD_LINE.exec(text);
     const keyword = (match ? match[1] : text).toLowerCase();
     const args = match ? splitConfigWords(match[2]) : [];
     if (keyword === 'match') {
@@ -72,13 +112,13 @@ async function readInto(host: Host, file: string, config: SshdConfig, depth: num
       continue;
     }
     if (keyword === 'include') {
-      if (depth >= MAX_INCLUDE_DEPTH) {
+      if (reading.stack.length > MAX_INCLUDE_DEPTH) {
         config.errors.push(`${file}: Include nested too deeply`);
         continue;
       }
       for (const pattern of args) {
         for (const included of await expandInclude(host, pattern)) {
-          conditional = await readInto(host, included, config, depth + 1, conditional);
+          conditional = await readInto(host, included, reading, conditional);
         }
       }
       continue;
@@ -88,13 +128,17 @@ async function readInto(host: Host, file: string, config: SshdConfig, depth: num
   return conditional;
 }
 
+/**
+ * A file that cannot be read is recorded in `errors` and the rest is read; an Include directory
+ * that cannot be listed throws UnreadableError (the checks that read the configuration error).
+ */
 export function readSshdConfig(host: Host): Promise<SshdConfig> {
   return host.memo('sshd_config', async () => {
     const config: SshdConfig = { mainFile: null, settings: [], errors: [] };
     const main = '/etc/ssh/sshd_config';
     const stats = await host.stat(main).catch(() => null);
     if (stats) config.mainFile = main;
-    await readInto(host, main, config, 0, false);
+    await readInto(host, main, { config, stack: [], files: 0 }, false);
     return config;
   });
 }

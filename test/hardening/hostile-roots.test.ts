@@ -76,9 +76,8 @@ t.test('links, hard links, devices, FIFOs, sockets and odd names', { skip: isRoo
   t.same(codesAt('/root/.ssh/authorized_keys'), ['ssh-authorized-keys:not-a-file'], 'a char device authorized_keys is reported, not read');
   t.same(codesAt('/home/app/.ssh/authorized_keys'), ['ssh-authorized-keys:not-a-file'], 'host-relative link not followed');
   t.same(codesAt('/home/app/.bash_history'), ['shell-history:not-a-file'], 'a FIFO history is reported, not opened');
-  t.not(statusesOf(report)['machine-id'], 'pass', `a FIFO machine-id is not a pass (${statusesOf(report)['machine-id']})`, {
-    todo: 'bug: checks/machine-id.ts line 30 `if (!stats?.isFile()) continue;` skips a FIFO, device or symlink /etc/machine-id silently, so the check passes on a file it never examined; report it (warn not-a-file, or error)',
-  });
+  t.not(statusesOf(report)['machine-id'], 'pass', `a FIFO machine-id is not a pass (${statusesOf(report)['machine-id']})`);
+  t.same(codesAt('/etc/machine-id'), ['machine-id:not-a-file'], 'a FIFO machine-id is reported, not read');
   t.same(codesAt('/var/log/evil\nname.log'), ['log-files:log'], 'JSON keeps a newline exact');
   t.same(codesAt('/var/log/bell\u0007\u007f.log'), ['log-files:log'], 'and control characters');
   // Invalid UTF-8 cannot be kept exact in a JS string: it arrives as U+FFFD.
@@ -117,10 +116,8 @@ t.test('hard links to /etc/shadow from /var/log and ~/.ssh', async (t) => {
   const onLink = out.actions.filter((a) => a.path === '/var/log/shadow-copy.log');
   t.comment(`actions on the hard link: ${JSON.stringify(onLink)}`);
   const after = readFileSync(shadow, 'utf8');
-  const todo =
-    'bug: agent/cleanup/apply.ts truncate(): a log in /var/log that is a hard link to /etc/shadow is truncated in place (fstat nlink is 2), which empties /etc/shadow itself; the re-check then passes. Refuse (or unlink instead of truncating) a file whose st_nlink > 1';
-  t.same([...parseShadow(after).keys()], names, '/etc/shadow keeps every account', { todo });
-  t.equal(after, before, '/etc/shadow is unchanged (it had no hash to lock)', { todo });
+  t.same([...parseShadow(after).keys()], names, '/etc/shadow keeps every account');
+  t.equal(after, before, '/etc/shadow is unchanged (it had no hash to lock)');
 });
 
 t.test('a sparse 10 GB log: reported by size without reading it, truncated quickly', async (t) => {

@@ -88,6 +88,8 @@ const UID_MIN: ReadonlyArray<[string | null, number]> = [
   ['UID_MIN_X 5\nSYS_UID_MIN 100\n', 1000],
   ['MAIL_DIR /var/mail\n  UID_MIN   1500\r\nUID_MAX 60000\n', 1500],
   ['UID_MIN abc\n', 1000],
+  ['\n\n  \n\tUID_MIN 1200\nUID_MIN 900\n', 1200],
+  ['UID_MIN\n500\n', 1000],
 ];
 for (const [text, expected] of UID_MIN) {
   t.test(`parseUidMin(${JSON.stringify(text)})`, async (t) => t.equal(parseUidMin(text), expected));

@@ -138,6 +138,11 @@ const UPDATEINFO: Array<[string, string, ReturnType<typeof parseUpdateinfoList>]
     [{ advisory: 'RLSA-2023:1', severity: 'Critical', type: 'security', nevra: 'pkg-1-1.el9.x86_64' }],
   ],
   ['not advisories', 'Loaded plugins: fastestmirror\nupdateinfo list done\nError: something failed here\n', []],
+  [
+    'an advisory needs a - or : after its first character, and only advisory characters',
+    '-RLSA-1 bugfix a-1-1.noarch\nRLSA1 bugfix a-1-1.noarch\nRL!SA-1 bugfix a-1-1.noarch\nA:1 bugfix a-1-1.noarch\n',
+    [{ advisory: 'A:1', severity: '', type: 'bugfix', nevra: 'a-1-1.noarch' }],
+  ],
 ];
 
 t.test('parseUpdateinfoList', async (t) => {
@@ -173,4 +178,5 @@ t.test('rpmVerCmp and compareEvr order versions as rpm does', async (t) => {
 t.test('stripUrlCredentials', async (t) => {
   t.equal(stripUrlCredentials('for https://user:s3cret@repo.example.com/x and http://tok@h/'), 'for https://repo.example.com/x and http://h/');
   t.equal(stripUrlCredentials('masked https://***@h/'), 'masked https://h/');
+  t.equal(stripUrlCredentials('https://u:p@ss@w@rd@mirror.example.com/el9/ x@y'), 'https://mirror.example.com/el9/ x@y', 'up to the last @ of the host part');
 });

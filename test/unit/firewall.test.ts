@@ -162,6 +162,12 @@ t.test('firewalld zones', async (t) => {
   t.same(parseZone(PUBLIC_ZONE), { target: 'default', services: ['ssh', 'dhcpv6-client', 'cockpit'], ports: [] });
   t.same(parseZone(WEB_ONLY_ZONE).services, ['http', 'https'], 'comments and rich rules are not zone services');
   t.same(parseZone(PORT_ZONE).ports, [{ port: '2222', protocol: 'tcp' }, { port: '22', protocol: 'udp' }], 'attributes in any order');
+  t.same(
+    parseZone('<zone><!-- a --><service name="a"/><!-- <service name="b"/> --><rule><service name="c"/></rule><service name="d"/><!-- <service name="e"/>'),
+    { target: 'default', services: ['a', 'd', 'e'], ports: [] },
+    'comments and rules closed later are dropped; an unclosed comment is left',
+  );
+  t.same(parseZone('<zone target="ACCEPT"><service name="a"/><service name="b"').services, ['a'], 'a start tag that never closes is not read');
   const ssh = ['22'];
   const cases: [string, string, number[], boolean][] = [
     ['public with service ssh', PUBLIC_ZONE, [22], true],
@@ -247,6 +253,17 @@ t.test('nftables rulesets', async (t) => {
     ['/etc/nftables/main.nft', '/etc/nftables.d/*.nft'],
     'includes, commented ones left out',
   );
+  t.same(parseNftRuleset('include\n"/etc/x.nft"\n  include "/etc/y.nft" # z\n').includes, ['/etc/y.nft'], 'an include is one line');
+  const oneLine = parseNftRuleset(
+    'table inet f { chain a { type filter hook input priority 0; policy drop; } chain b { type filter hook input priority 1; tcp dport { 22 } accept; } }',
+  );
+  t.same(oneLine.inputChains, [{ policy: 'drop', rules: [] }, { policy: 'accept', rules: ['tcp dport { 22 } accept'] }], 'two chains on one line, in order');
+  t.same(
+    parseNftRuleset('chain a {\n type filter hook input priority 0; policy drop\nchain b {\n type filter hook input priority 0\n tcp dport 22 accept\n').inputChains,
+    [{ policy: 'drop', rules: [] }, { policy: 'accept', rules: ['tcp dport 22 accept'] }],
+    'an unclosed chain ends where the next one starts',
+  );
+  t.same(parseNftRuleset('chain a { type filter hook input priority 0; policy drop; } # x\r\n').inputChains, [{ policy: 'drop', rules: [] }], 'a comment before a CR');
 });
 
 const EL_IPTABLES = `# sample configuration for iptables service

@@ -298,8 +298,14 @@ t.test('describeFsError and fileKind', async (t) => {
     ['ELOOP', 'symbolic link loop'],
     ['ENOTDIR', 'a parent is not a directory'],
     ['ENOENT', 'no such file'],
+    ['ENAMETOOLONG', 'name too long'],
+    ['EMFILE', 'too many open files'],
+    ['ENOSPC', 'no space left on device'],
+    ['EROFS', 'read-only file system'],
+    // Unlisted: the code alone, since node's message names the path on this machine.
+    ['ESTALE', 'ESTALE'],
   ];
-  for (const [code, text] of CODES) t.equal(describeFsError(Object.assign(new Error('x'), { code })), text, code);
+  for (const [code, text] of CODES) t.equal(describeFsError(Object.assign(new Error(`${code}: /mnt/img/etc/x`), { code })), text, code);
   t.equal(describeFsError(new Error('first line\nsecond line')), 'first line');
   t.equal(describeFsError('plain'), 'plain');
   const root = tempRoot(t, { f: '' });

@@ -135,10 +135,36 @@ const CASES: Case[] = [
     first: { permitrootlogin: undefined },
   },
   {
-    title: 'an Include loop stops at the depth limit with an error',
+    title: 'a file that includes itself is not read again: an error, as sshd refuses it',
     files: { [MAIN]: 'Include sshd_config\nPort 22\n' },
-    settings: Array.from({ length: 17 }, () => `port 22@${MAIN}:2`),
-    errors: [/^\/etc\/ssh\/sshd_config: Include nested too deeply$/],
+    settings: [`port 22@${MAIN}:2`],
+    errors: [/^\/etc\/ssh\/sshd_config: Include loop at \/etc\/ssh\/sshd_config$/],
+  },
+  {
+    title: 'an Include loop through another file is an error; the rest is read',
+    files: { [MAIN]: 'Include a.conf\nPort 22\n', '/etc/ssh/a.conf': 'Include sshd_config\nPermitRootLogin no\n' },
+    settings: ['permitrootlogin no@/etc/ssh/a.conf:2', `port 22@${MAIN}:2`],
+    errors: [/^\/etc\/ssh\/a\.conf: Include loop at \/etc\/ssh\/sshd_config$/],
+  },
+  {
+    title: 'the same drop-in included twice, not from itself, is read twice',
+    files: { [MAIN]: 'Include a.conf\nInclude a.conf\n', '/etc/ssh/a.conf': 'Port 1\n' },
+    settings: ['port 1@/etc/ssh/a.conf:1', 'port 1@/etc/ssh/a.conf:1'],
+    errors: [],
+  },
+  {
+    title: 'a chain of distinct files stops at the depth limit with an error',
+    files: Object.fromEntries([
+      [MAIN, 'Include c/1.conf\nPort 22\n'],
+      ...Array.from({ length: 20 }, (_, i) => [`/etc/ssh/c/${i + 1}.conf`, `Include c/${i + 2}.conf\n`]),
+    ]),
+    settings: [`port 22@${MAIN}:2`],
+    errors: [/^\/etc\/ssh\/c\/16\.conf: Include nested too deeply$/],
+  },
+  {
+    title: 'CRLF lines, and a CR, U+2028 or U+2029 inside a line, are blanks',
+    files: { [MAIN]: 'Port 22\r\nAuthorizedKeysFile a\rb\nBanner\u2029none\nX11Forwarding=\u2028yes\n' },
+    settings: [`port 22@${MAIN}:1`, `authorizedkeysfile a|b@${MAIN}:2`, `banner none@${MAIN}:3`, `x11forwarding yes@${MAIN}:4`],
   },
   {
     title: 'an included directory is an error, the rest is read',

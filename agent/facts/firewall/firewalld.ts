@@ -29,15 +29,45 @@ function attribute(tag: string, name: string): string | undefined {
 }
 
 /**
+ * The text without each span from an opener to the next closer after it. An opener with no closer
+ * is left, as before; searched with indexOf, since a lazy [\s\S]*? rescanned to the end from every
+ * unclosed opener (quadratic on "<!--<!--...").
+ */
+function removeSpans(text: string, opener: RegExp, closer: string): string {
+  let out = '';
+  let kept = 0;
+  for (let match = opener.exec(text); match; match = opener.exec(text)) {
+    const end = text.indexOf(closer, match.index + match[0].length);
+    if (end < 0) break; // no closer after this one means none after the later ones either
+    out += text.slice(kept, match.index);
+    kept = opener.lastIndex = end + closer.length;
+  }
+  return out + text.slice(kept);
+}
+
+/** Every <name ...> start tag; stops at the first that never closes (for the same reason). */
+function startTags(text: string, name: string): string[] {
+  const tags: string[] = [];
+  const opener = new RegExp(`<${name}\\b`, 'g');
+  for (let match = opener.exec(text); match; match = opener.exec(text)) {
+    const end = text.indexOf('>', opener.lastIndex);
+    if (end < 0) break;
+    tags.push(text.slice(match.index, end + 1));
+    opener.lastIndex = end + 1;
+  }
+  return tags;
+}
+
+/**
  * The zone's own services and ports. Rich rules (<rule>...</rule>) are dropped first: they carry
  * source limits and their own accept/drop, which this check does not evaluate.
  */
 export function parseZone(xml: string): Zone {
-  const text = xml.replace(/<!--[\s\S]*?-->/g, '').replace(/<rule[\s>][\s\S]*?<\/rule>/g, '');
-  const zoneTag = /<zone\b[^>]*>/.exec(text)?.[0] ?? '';
-  const services = [...text.matchAll(/<service\b[^>]*>/g)].map((m) => attribute(m[0], 'name')).filter((n): n is string => !!n);
-  const ports = [...text.matchAll(/<port\b[^>]*>/g)]
-    .map((m) => ({ port: attribute(m[0], 'port') ?? '', protocol: attribute(m[0], 'protocol') ?? '' }))
+  const text = removeSpans(removeSpans(xml, /<!--/g, '-->'), /<rule[\s>]/g, '</rule>');
+  const zoneTag = startTags(text, 'zone')[0] ?? '';
+  const services = startTags(text, 'service').map((tag) => attribute(tag, 'name')).filter((n): n is string => !!n);
+  const ports = startTags(text, 'port')
+    .map((tag) => ({ port: attribute(tag, 'port') ?? '', protocol: attribute(tag, 'protocol') ?? '' }))
     .filter((p) => p.port !== '');
   return { target: attribute(zoneTag, 'target') ?? 'default', services, ports };
 }

@@ -16,33 +16,67 @@ export interface NftRuleset {
   includes: string[];
 }
 
-function stripComments(text: string): string {
-  return text.split('\n').map((line) => line.replace(/(^|\s)#.*$/, '')).join('\n');
+/** Drops "# ..." from where it starts a line or follows a blank (a '#' inside a word stays). */
+function stripComment(line: string): string {
+  const hash = /(^|\s)#/.exec(line);
+  return hash ? line.slice(0, hash.index) : line;
 }
 
-/** The text between the brace at `open` and its match. */
-function blockBody(text: string, open: number): string {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (text[i] === '{') depth++;
-    else if (text[i] === '}' && --depth === 0) return text.slice(open + 1, i);
+/** `include "..."` at the start of a line. */
+function includeOf(line: string): string | undefined {
+  return /^\s*include\s+"([^"]+)"/.exec(line)?.[1];
+}
+
+/**
+ * The body of every chain block, in one scan of the text: a brace opens a chain when the statement
+ * before it names one ("chain input {"). Chains do not nest, so a chain left unclosed ends where
+ * the next one starts; a body per chain running to the end of the text made a file of unclosed
+ * chains quadratic.
+ */
+function chainBodies(text: string): string[] {
+  const bodies: string[] = [];
+  // One entry per open brace: does it open a chain?
+  const braces: boolean[] = [];
+  let open = -1; // the brace of the chain being read
+  let statement = 0; // where the text before the next brace starts
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{') {
+      const isChain = /\bchain\s/.test(text.slice(statement, i));
+      if (isChain && open >= 0) bodies.push(text.slice(open + 1, statement));
+      if (isChain) open = i;
+      braces.push(isChain);
+    } else if (c === '}') {
+      if (braces.pop() && open >= 0) {
+        bodies.push(text.slice(open + 1, i));
+        open = -1;
+      }
+    } else if (c !== ';' && c !== '\n') {
+      continue;
+    }
+    statement = i + 1;
   }
-  return text.slice(open + 1);
+  if (open >= 0) bodies.push(text.slice(open + 1));
+  return bodies;
 }
 
+/** An input base chain: its policy and its rules; null for any other chain. */
+function inputChain(body: string): NftInputChain | null {
+  const statements = body.split(/[\n;]/).map((s) => s.trim()).filter(Boolean);
+  if (!statements.some((s) => /^type\s+filter\s+hook\s+input\b/.test(s))) return null;
+  const policy = /\bpolicy\s+drop\b/.test(body) ? 'drop' : 'accept';
+  const rules = statements.filter((s) => !/^(type|policy|priority)\b/.test(s) && !/^(comment|devices)\s/.test(s));
+  return { policy, rules };
+}
+
+// Line by line where a line is the unit: under /m, "^\s*include" let \s* run across newlines
+// from every line start (quadratic on blank lines).
 export function parseNftRuleset(text: string): NftRuleset {
-  const clean = stripComments(text);
-  const includes = [...clean.matchAll(/^\s*include\s+"([^"]+)"/gm)].map((m) => m[1]);
-  const inputChains: NftInputChain[] = [];
-  for (const match of clean.matchAll(/\bchain\s+[^{;\n]*\{/g)) {
-    const body = blockBody(clean, (match.index ?? 0) + match[0].length - 1);
-    const statements = body.split(/[\n;]/).map((s) => s.trim()).filter(Boolean);
-    const typeLine = statements.find((s) => /^type\s+filter\s+hook\s+input\b/.test(s));
-    if (!typeLine) continue;
-    const policy = /\bpolicy\s+drop\b/.test(body) ? 'drop' : 'accept';
-    const rules = statements.filter((s) => !/^(type|policy|priority)\b/.test(s) && !/^(comment|devices)\s/.test(s));
-    inputChains.push({ policy, rules });
-  }
+  const lines = text.split('\n').map(stripComment);
+  const includes = lines.map(includeOf).filter((include): include is string => include !== undefined);
+  const inputChains = chainBodies(lines.join('\n'))
+    .map(inputChain)
+    .filter((chain): chain is NftInputChain => chain !== null);
   return { inputChains, includes };
 }
 
