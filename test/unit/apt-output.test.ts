@@ -27,5 +27,5 @@ t.test('updateFailure masks credentials up to the last @ before the host', async
   const out = updateFailure('Err:1 https://deploy:p@ss@repo.example.com/apt stable InRelease\n  401  Unauthorized\n');
   t.equal(out, 'Err:1 https://***@repo.example.com/apt stable InRelease: 401  Unauthorized');
   t.equal(updateFailure('W: Failed to fetch http://a@b/x and https://c:d@e/y mail me@example.com\n'), 'W: Failed to fetch http://***@b/x and https://***@e/y mail me@example.com');
-  t.equal(updateFailure('Hit:1 http://deb.debian.org/debian bookworm InRelease\n'), null);
+  t.equal(updateFailure('Hit:1 http://mirror.example.org/debian bookworm InRelease\n'), null);
 });
