@@ -4,9 +4,9 @@
 import t from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePasswd, parseShadow } from '../../agent/facts/accounts.js';
+import { parseShadow } from '../../agent/facts/accounts.js';
 import { addAccount } from '../../fixtures/synthetic/accounts.js';
 import { makeDirtyRoot, makeSyntheticRoot } from '../../fixtures/synthetic/make-root.js';
 import { PROFILES } from '../../fixtures/synthetic/profiles.js';
