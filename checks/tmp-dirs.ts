@@ -4,6 +4,7 @@ import { posix } from 'node:path';
 import { couldNotCheck, humanSize, problem } from '../agent/findings.js';
 import { fileKind, type Host } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
+import { agentBinaryPath } from '../agent/self.js';
 import { PHASE } from '../agent/cleanup/actions.js';
 import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 
@@ -14,10 +15,10 @@ const EXPECTED = new Set(['.X11-unix', '.ICE-unix', '.XIM-unix', '.font-unix', '
 // security check runs concurrently with this one); they are removed when the run ends.
 const AGENT_SCRATCH = /^(mpa-dnf-|marketplace-agent-)/;
 
-/** The agent itself, when a Packer provisioner uploaded it to /tmp: not a leftover of the build. */
+/** The agent itself, when a Packer provisioner uploaded it to /tmp: not a leftover of the build.
+ * Only on a live machine is its path on this machine also a path of the target. */
 function ownBinary(host: Host): string | undefined {
-  if (host.mode !== 'live') return undefined;
-  return process.execPath.startsWith('/') ? process.execPath : undefined;
+  return host.mode === 'live' ? agentBinaryPath() : undefined;
 }
 
 export const tmpDirs: CheckModule = {

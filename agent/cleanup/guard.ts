@@ -1,8 +1,8 @@
 // Where an action may act: the path resolved inside the target with its last component never
 // followed, and never the running agent binary (or a directory holding it) unless asked.
-import { realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Host } from '../host.js';
+import { agentBinaryPath } from '../self.js';
 
 export class RefusedError extends Error {}
 
@@ -13,16 +13,8 @@ export interface Guard {
   holdsAgent(hostPath: string): boolean;
 }
 
-function agentBinary(): string | undefined {
-  try {
-    return realpathSync(process.execPath);
-  } catch {
-    return undefined;
-  }
-}
-
 export function makeGuard(host: Host, removeSelf: boolean): Guard {
-  const self = removeSelf ? undefined : agentBinary();
+  const self = removeSelf ? undefined : agentBinaryPath();
   return {
     resolve(targetPath: string): string {
       if (!targetPath.startsWith('/')) throw new RefusedError(`not an absolute path: ${targetPath}`);

@@ -15,7 +15,7 @@ export interface CheckOptions extends SessionOptions {
   color: boolean;
 }
 
-export function writeJsonFile(path: string, text: string): void {
+function writeJsonFile(path: string, text: string): void {
   try {
     writeFileSync(path, text);
   } catch (err) {

@@ -4,7 +4,7 @@ import type { Host } from '../host.js';
 
 type SystemInformation = typeof import('systeminformation');
 
-export function systemInformation(host: Host): Promise<SystemInformation> {
+function systemInformation(host: Host): Promise<SystemInformation> {
   return host.memo('systeminformation', async () => {
     const loaded = (await import('systeminformation')) as SystemInformation & { default?: SystemInformation };
     return loaded.default ?? loaded;
