@@ -1,7 +1,8 @@
 // Runs check modules concurrently, each with a timeout; a check that throws or hangs becomes
 // `error` with its reason and never stops the others. Checks only return results: counting,
-// statuses and the verdict are decided here.
-import type { Host } from './host.js';
+// statuses, the verdict, and which findings carry a fix are decided here.
+import { couldNotCheck, unreadFinding } from './findings.js';
+import { UnreadableError, type Host } from './host.js';
 import type { CheckModule, CheckReport, CheckResult, Finding, Severity, Status } from './types.js';
 
 export interface EngineOptions {
@@ -47,10 +48,27 @@ function defaultSummary(status: Status, findings: Finding[]): string {
   return `${problems} problem${problems === 1 ? '' : 's'}`;
 }
 
+/**
+ * The finding with its fix from the check's code table. A check that could not read all it needed
+ * (an error finding, or an error status) gets no fix at all: "could not check" never leads to a
+ * destructive plan, so every finding of it is published as not fixable.
+ */
+function withFix(module: CheckModule, finding: Finding, complete: boolean): Finding {
+  const { fix: _ignored, ...plain } = finding;
+  if (finding.status === 'error' || finding.status === 'pass') return { ...plain, fixable: false };
+  const builder = module.codes[finding.code];
+  if (builder === undefined) throw new Error(`${module.id} reported the undeclared finding code '${finding.code}'`);
+  const fix = complete && builder ? builder(finding) : [];
+  return fix.length > 0 ? { ...plain, fixable: true, fix } : { ...plain, fixable: false };
+}
+
 export function toCheckReport(module: CheckModule, result: CheckResult, durationMs: number, options: EngineOptions): CheckReport {
   const severity = options.severityOverrides?.[module.id] ?? module.severity;
   const ignored = options.ignore?.[module.id];
-  const findings = result.findings.filter((finding) => !ignored?.(finding)).map((finding) => capFinding(finding, severity));
+  const complete = result.status !== 'error' && !result.findings.some((finding) => finding.status === 'error');
+  const findings = result.findings
+    .filter((finding) => !ignored?.(finding))
+    .map((finding) => withFix(module, capFinding(finding, severity), complete));
   const status: Status = result.status ?? worstStatus(findings);
   return {
     id: module.id,
@@ -62,11 +80,20 @@ export function toCheckReport(module: CheckModule, result: CheckResult, duration
   };
 }
 
-// appliesTo() is under the timeout too: it may query a package database that hangs.
+// appliesTo() is under the timeout too: it may query a package database that hangs. Each check
+// sees the target through its own view, which records what the facts it used could not read.
 async function decideAndRun(host: Host, module: CheckModule): Promise<CheckResult> {
-  const applies = await module.appliesTo(host);
+  const view = host.forCheck();
+  const applies = await module.appliesTo(view);
   if (applies !== true) return { status: 'skip', summary: typeof applies === 'string' ? applies : 'does not apply to this target', findings: [] };
-  return module.run(host);
+  try {
+    const result = await module.run(view);
+    return view.unread.length === 0 ? result : { ...result, findings: [...result.findings, ...view.unread.map(unreadFinding)] };
+  } catch (err) {
+    // A fact that could not be read at all: the check is `error`, naming what and why.
+    if (err instanceof UnreadableError) return { status: 'error', summary: `could not check: ${err.message}`, findings: [couldNotCheck(err), ...view.unread.map(unreadFinding)] };
+    throw err;
+  }
 }
 
 async function runOne(host: Host, module: CheckModule, options: EngineOptions): Promise<CheckReport> {
@@ -80,7 +107,12 @@ async function runOne(host: Host, module: CheckModule, options: EngineOptions): 
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     result = { status: 'error', summary: `could not check: ${reason}`, findings: [] };
   }
-  return toCheckReport(module, result, elapsed(), options);
+  try {
+    return toCheckReport(module, result, elapsed(), options);
+  } catch (err) {
+    // An undeclared finding code is a bug of the check: reported as its error, never dropped.
+    return toCheckReport(module, { status: 'error', summary: `internal error: ${(err as Error).message}`, findings: [] }, elapsed(), options);
+  }
 }
 
 export function runChecks(host: Host, modules: readonly CheckModule[], options: EngineOptions): Promise<CheckReport[]> {

@@ -1,9 +1,11 @@
-// Small constructors so check modules read as data about what they found.
-import { UnreadableError } from './host.js';
+// Small constructors so check modules read as data about what they found. Whether a finding is
+// fixable is never said here: the engine derives it from the check's code table.
+import { UnreadableError, type Unread } from './host.js';
 import type { Finding } from './types.js';
 
-export function problem(status: 'warn' | 'fail', code: string, message: string, path?: string, fixable = true): Finding {
-  return { status, code, message, ...(path === undefined ? {} : { path }), fixable };
+/** A problem of `code`; `subject` is what its fix needs beyond the path (an account, a package). */
+export function problem(status: 'warn' | 'fail', code: string, message: string, path?: string, subject?: string): Finding {
+  return { status, code, message, ...(path === undefined ? {} : { path }), ...(subject === undefined ? {} : { subject }), fixable: false };
 }
 
 /** "Could not check" is never "pass": an unreadable file becomes an error finding. */
@@ -16,6 +18,12 @@ export function couldNotCheck(err: unknown, path?: string): Finding {
         : `could not check: ${(err as Error)?.message ?? String(err)}`;
   const where = path ?? (err instanceof UnreadableError ? err.targetPath : undefined);
   return { status: 'error', code: 'unreadable', message: message.split('\n')[0], ...(where === undefined ? {} : { path: where }), fixable: false };
+}
+
+/** A part of a shared fact that could not be read, as the error finding of a check that used it. */
+export function unreadFinding(unread: Unread): Finding {
+  const message = unread.path === undefined ? `could not read ${unread.reason}` : `could not read ${unread.path}: ${unread.reason}`;
+  return { status: 'error', code: 'unreadable', message: message.split('\n')[0], ...(unread.path === undefined ? {} : { path: unread.path }), fixable: false };
 }
 
 export function humanSize(bytes: number): string {

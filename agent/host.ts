@@ -16,8 +16,13 @@ export class UnreadableError extends Error {
 }
 
 export interface ReadOptions {
-  /** Read at most this many bytes (the rest is never read). */
+  /**
+   * The most this read may hold: a larger file is UnreadableError (a verdict on part of a file
+   * would be a guess), unless `head` asks for its first maxBytes only.
+   */
   maxBytes?: number;
+  /** Read only the first maxBytes (a key's header, a script's #!): the rest is not needed. */
+  head?: boolean;
   /** Follow a symlink in the last component (inside the target). Default true. */
   follow?: boolean;
 }
@@ -34,6 +39,9 @@ export interface WalkError {
 }
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const LINE_CHUNK = 1024 * 1024;
+// One line held in memory at most; sshd itself has no such limit, so a longer one is an error, not a pass.
+const MAX_LINE = 64 * 1024 * 1024;
 
 const FS_REASONS = new Map<string, string>([
   ['EACCES', 'permission denied'],
@@ -80,6 +88,18 @@ export function fileKind(stats: Stats): string {
   return 'special file';
 }
 
+/** A part of a fact that could not be read: the check that used the fact becomes `error`. */
+export interface Unread {
+  path?: string;
+  reason: string;
+}
+
+/** What every view of one target shares: computed facts and resolved directories. */
+interface SharedState {
+  memos: Map<string, Promise<unknown>>;
+  directories: DirectoryCache;
+}
+
 export interface HostSettings {
   /** Do not refresh package metadata: use what is on disk. */
   offline: boolean;
@@ -88,8 +108,8 @@ export interface HostSettings {
 }
 
 export class Host {
-  private readonly memos = new Map<string, Promise<unknown>>();
-  private readonly directories: DirectoryCache = new Map();
+  /** What the facts this view used could not read (the engine makes each an error finding). */
+  readonly unread: Unread[] = [];
 
   constructor(
     /** Absolute path on this machine of the target's `/`. */
@@ -97,7 +117,21 @@ export class Host {
     readonly mode: TargetMode,
     readonly settings: HostSettings = { offline: false },
     private readonly runOptions: Partial<RunOptions> = {},
+    private readonly shared: SharedState = { memos: new Map(), directories: new Map() },
   ) {}
+
+  private get memos(): Map<string, Promise<unknown>> {
+    return this.shared.memos;
+  }
+
+  private get directories(): DirectoryCache {
+    return this.shared.directories;
+  }
+
+  /** A view for one check: the same target and facts, its own record of what could not be read. */
+  forCheck(): Host {
+    return new Host(this.root, this.mode, this.settings, this.runOptions, this.shared);
+  }
 
   /** Path on this machine for a path inside the target. */
   hostPath(targetPath: string, follow = true): string {
@@ -116,6 +150,20 @@ export class Host {
       value = compute();
       this.memos.set(key, value);
     }
+    return value;
+  }
+
+  /**
+   * A shared fact that may be read only in part: compute records what it could not read through
+   * `unread`, and every check that uses the fact gets those records (and so becomes `error`).
+   */
+  async fact<T>(key: string, compute: (unread: (path: string | undefined, reason: unknown) => void) => Promise<T>): Promise<T> {
+    const { value, unread } = await this.memo(`fact:${key}`, async () => {
+      const missed: Unread[] = [];
+      const value = await compute((path, reason) => missed.push(toUnread(path, reason)));
+      return { value, unread: missed };
+    });
+    for (const entry of unread) if (!this.unread.some((known) => known.path === entry.path && known.reason === entry.reason)) this.unread.push(entry);
     return value;
   }
 
@@ -148,11 +196,14 @@ export class Host {
     return buf === null ? null : buf.toString('utf8');
   }
 
-  async readBytes(targetPath: string, options: ReadOptions = {}): Promise<Buffer | null> {
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  /**
+   * Opens a regular file of the target for reading: null when it does not exist; UnreadableError
+   * when it is not a regular file or cannot be opened. The caller closes the descriptor.
+   */
+  private openRegular(targetPath: string, follow: boolean): { fd: number; size: number } | null {
     let onHost: string;
     try {
-      onHost = this.hostPath(targetPath, options.follow ?? true);
+      onHost = this.hostPath(targetPath, follow);
     } catch (err) {
       throw new UnreadableError(targetPath, describeFsError(err));
     }
@@ -172,11 +223,25 @@ export class Host {
     try {
       const stats = fstatSync(fd);
       if (!stats.isFile()) throw new UnreadableError(targetPath, `is a ${fileKind(stats)}, not a regular file`);
-      const size = Math.min(stats.size, maxBytes);
+      return { fd, size: stats.size };
+    } catch (err) {
+      closeSync(fd);
+      if (err instanceof UnreadableError) throw err;
+      throw new UnreadableError(targetPath, describeFsError(err));
+    }
+  }
+
+  async readBytes(targetPath: string, options: ReadOptions = {}): Promise<Buffer | null> {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const file = this.openRegular(targetPath, options.follow ?? true);
+    if (file === null) return null;
+    try {
+      if (file.size > maxBytes && !options.head) throw new UnreadableError(targetPath, `is larger than ${sizeLimit(maxBytes)} (not read)`);
+      const size = Math.min(file.size, maxBytes);
       const buf = Buffer.alloc(size);
       let offset = 0;
       while (offset < size) {
-        const bytesRead = readSync(fd, buf, offset, size - offset, offset);
+        const bytesRead = readSync(file.fd, buf, offset, size - offset, offset);
         if (bytesRead === 0) break;
         offset += bytesRead;
       }
@@ -185,7 +250,41 @@ export class Host {
       if (err instanceof UnreadableError) throw err;
       throw new UnreadableError(targetPath, describeFsError(err));
     } finally {
-      closeSync(fd);
+      closeSync(file.fd);
+    }
+  }
+
+  /**
+   * Streams a file line by line (without the newline), so a file of any size is judged whole in
+   * bounded memory (sshd reads all of an authorized_keys). False when it does not exist.
+   */
+  async readLines(targetPath: string, visit: (line: string, number: number) => void, options: { follow?: boolean } = {}): Promise<boolean> {
+    const file = this.openRegular(targetPath, options.follow ?? true);
+    if (file === null) return false;
+    const chunk = Buffer.alloc(LINE_CHUNK);
+    let pending = Buffer.alloc(0);
+    let number = 0;
+    try {
+      for (;;) {
+        const count = readSync(file.fd, chunk, 0, chunk.length, null);
+        let data = count === 0 ? pending : Buffer.concat([pending, chunk.subarray(0, count)]);
+        let newline: number;
+        while ((newline = data.indexOf(0x0a)) >= 0) {
+          visit(data.subarray(0, newline).toString('utf8'), ++number);
+          data = data.subarray(newline + 1);
+        }
+        if (count === 0) {
+          if (data.length > 0) visit(data.toString('utf8'), ++number);
+          return true;
+        }
+        if (data.length > MAX_LINE) throw new UnreadableError(targetPath, `has a line longer than ${sizeLimit(MAX_LINE)} (not read)`);
+        pending = Buffer.from(data);
+      }
+    } catch (err) {
+      if (err instanceof UnreadableError) throw err;
+      throw new UnreadableError(targetPath, describeFsError(err));
+    } finally {
+      closeSync(file.fd);
     }
   }
 
@@ -251,6 +350,16 @@ export class Host {
   run(command: string, args: readonly string[], options: Partial<RunOptions> = {}): Promise<RunResult> {
     return runCommand(command, args, { ...this.runOptions, ...options });
   }
+}
+
+function sizeLimit(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
+}
+
+function toUnread(path: string | undefined, reason: unknown): Unread {
+  if (reason instanceof UnreadableError) return { path: path ?? reason.targetPath, reason: reason.reason };
+  const text = typeof reason === 'string' ? reason : describeFsError(reason);
+  return { ...(path === undefined ? {} : { path }), reason: text };
 }
 
 export function isWalkError(entry: WalkEntry | WalkError): entry is WalkError {

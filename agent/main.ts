@@ -1,7 +1,8 @@
-// Entry point: parse the command line, dispatch, and turn every failure into one line and a
-// documented exit code. Nothing below prints a stack trace unless AGENT_DEBUG is set.
+// Entry point: parse the command line against the command table, run the command, and turn every
+// failure into one line and a documented exit code. Nothing below prints a stack trace unless
+// AGENT_DEBUG is set.
 import { parseArgs } from 'node:util';
-import { COMMANDS_BY_NAME, parseArgsConfig } from './cli/commands.js';
+import { COMMANDS_BY_NAME, parseArgsConfig, type CommandSpec, type Invocation } from './cli/commands.js';
 import { commandHelp, mainHelp } from './cli/help.js';
 import { IncompleteError, UsageError } from './cli/usage-error.js';
 import { EXIT } from './report.js';
@@ -9,6 +10,29 @@ import { VERSION } from './version.js';
 
 function useColor(noColor: boolean | undefined): boolean {
   return !noColor && !process.env.NO_COLOR && process.stdout.isTTY === true;
+}
+
+function parseInvocation(spec: CommandSpec, args: string[]): Invocation | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: parseArgsConfig(spec), strict: true, allowPositionals: true });
+  } catch (err) {
+    // node's messages are multi-line and mention its own internals: keep the first sentence.
+    throw new UsageError(((err as Error).message.split('\n')[0] ?? 'bad arguments').replace(/\. To specify.*$/, ''));
+  }
+  const values = parsed.values as Invocation['values'];
+  if (values.help) return 'help';
+  const { positionals } = parsed;
+  const allowed = spec.positionals ?? { min: 0, max: 0, name: '' };
+  if (positionals.length > allowed.max) throw new UsageError(`${spec.name}: unexpected argument '${positionals[allowed.max]}'`);
+  if (positionals.length < allowed.min) throw new UsageError(`${spec.name}: missing ${allowed.name}`);
+  for (const [name, option] of Object.entries(spec.options)) {
+    const value = values[name];
+    if (typeof value === 'string' && option.choices && !option.choices.includes(value)) {
+      throw new UsageError(`--${name} ${value}: not one of ${option.choices.join(', ')}`);
+    }
+  }
+  return { values, positionals, color: useColor(values['no-color'] as boolean | undefined) };
 }
 
 async function dispatch(argv: string[]): Promise<number> {
@@ -23,72 +47,12 @@ async function dispatch(argv: string[]): Promise<number> {
   }
   const spec = COMMANDS_BY_NAME.get(first);
   if (!spec) throw new UsageError(first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`);
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options: parseArgsConfig(spec), strict: true, allowPositionals: true });
-  } catch (err) {
-    // node's messages are multi-line and mention its own internals: keep the first sentence.
-    throw new UsageError(((err as Error).message.split('\n')[0] ?? 'bad arguments').replace(/\. To specify.*$/, ''));
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  const { positionals } = parsed;
-  if (values.help) {
+  const invocation = parseInvocation(spec, rest);
+  if (invocation === 'help') {
     process.stdout.write(commandHelp(spec));
     return EXIT.ok;
   }
-  const allowed = spec.positionals ?? { min: 0, max: 0, name: '' };
-  if (positionals.length > allowed.max) throw new UsageError(`${spec.name}: unexpected argument '${positionals[allowed.max]}'`);
-  if (positionals.length < allowed.min) throw new UsageError(`${spec.name}: missing ${allowed.name}`);
-  const option = (name: string) => values[name] as string | undefined;
-  switch (spec.name) {
-    // Commands are loaded when used, so `--version` and `help` start without evaluating the checks.
-    case 'check':
-      return (await import('./cli/check-command.js')).checkCommand({
-        root: option('root'),
-        format: option('format'),
-        only: option('only'),
-        skip: option('skip'),
-        strict: values.strict === true,
-        offline: values.offline === true ? true : undefined,
-        config: option('config'),
-        report: option('report'),
-        timeout: option('timeout'),
-        color: useColor(values['no-color'] as boolean | undefined),
-      });
-    case 'cleanup':
-      return (await import('./cli/cleanup-command.js')).cleanupCommand({
-        root: option('root'),
-        only: option('only'),
-        skip: option('skip'),
-        offline: values.offline === true ? true : undefined,
-        config: option('config'),
-        timeout: option('timeout'),
-        format: option('format'),
-        yes: values.yes === true,
-        noUpgrade: values['no-upgrade'] === true,
-        zeroFreeSpace: values['zero-free-space'] === true,
-        removeSelf: values['remove-self'] === true,
-        color: useColor(values['no-color'] as boolean | undefined),
-      });
-    case 'list':
-      return (await import('./cli/list-command.js')).listCommand(option('format'));
-    case 'explain':
-      return (await import('./cli/list-command.js')).explainCommand(positionals[0]);
-    case 'help': {
-      const topic = positionals[0];
-      if (!topic) {
-        process.stdout.write(mainHelp());
-        return EXIT.ok;
-      }
-      const target = COMMANDS_BY_NAME.get(topic);
-      if (!target) throw new UsageError(`help: unknown command '${topic}'`);
-      process.stdout.write(commandHelp(target));
-      return EXIT.ok;
-    }
-    default:
-      process.stdout.write(`${VERSION}\n`);
-      return EXIT.ok;
-  }
+  return spec.run(invocation);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,14 +2,15 @@
 // /var/lib/cloud. Left in an image, it describes the build Droplet, and its user data may hold secrets.
 import { posix } from 'node:path';
 import { couldNotCheck, problem } from '../agent/findings.js';
-import type { CheckModule, Finding } from '../agent/types.js';
-import { PHASE } from '../agent/cleanup/actions.js';
-import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
+import { fixes } from '../agent/cleanup/actions.js';
+import { at } from '../agent/fix-inputs.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
 
 const INSTANCES = '/var/lib/cloud/instances';
 const INSTANCE_LINK = '/var/lib/cloud/instance';
 
-export const cloudInitInstances: CheckModule = {
+export const cloudInitInstances = defineCheck({
   id: 'cloud-init-instances',
   title: 'No cloud-init instance data',
   description: 'Nothing under /var/lib/cloud/instances and no /var/lib/cloud/instance link.',
@@ -20,8 +21,11 @@ export const cloudInitInstances: CheckModule = {
   },
   remedy: 'run cloud-init clean (or remove /var/lib/cloud/instances/* and /var/lib/cloud/instance)',
   severity: 'warn',
-  fixable: true,
-  appliesTo: () => true,
+  codes: {
+    // Only instance data: /var/lib/cloud/seed (a NoCloud seed the image may need) is kept.
+    'instance-data': (f) => [fixes.removeTree(at(f))],
+    'instance-link': (f) => [fixes.removeFile(at(f))],
+  },
   async run(host) {
     const findings: Finding[] = [];
     try {
@@ -34,10 +38,4 @@ export const cloudInitInstances: CheckModule = {
     }
     return { findings };
   },
-  // Only instance data: /var/lib/cloud/seed (a NoCloud seed the image may need) is kept.
-  plan: (_host, report) =>
-    actionsFromFindings(report, {
-      'instance-data': (f) => ({ kind: 'remove-tree', path: f.path, phase: PHASE.state }),
-      'instance-link': (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.state }),
-    }),
-};
+});

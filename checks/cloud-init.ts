@@ -1,7 +1,8 @@
 // DigitalOcean provisions Droplets (SSH keys, network, hostname, user data) through cloud-init.
 import { problem } from '../agent/findings.js';
-import type { CheckModule, Finding } from '../agent/types.js';
-import { lookupPackage, upstreamVersion } from './package-state.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
+import { lookupPackage, upstreamVersion } from '../distros/package-adapter.js';
 import semver from 'semver';
 
 // DigitalOcean's image guide: 0.7.6 at least, 0.7.9 or newer recommended.
@@ -9,7 +10,7 @@ const MINIMUM = '0.7.6';
 const RECOMMENDED = '0.7.9';
 const DISABLED_MARKER = '/etc/cloud/cloud-init.disabled';
 
-export const cloudInit: CheckModule = {
+export const cloudInit = defineCheck({
   id: 'cloud-init',
   title: 'cloud-init installed and recent',
   description: `cloud-init is installed from a package, at version ${MINIMUM} or newer (${RECOMMENDED} recommended), and not disabled.`,
@@ -21,24 +22,23 @@ export const cloudInit: CheckModule = {
   },
   remedy: 'install the cloud-init package of the distribution',
   severity: 'fail',
-  fixable: false,
-  appliesTo: () => true,
+  codes: { missing: null, 'unknown-version': null, 'too-old': null, old: null, disabled: null },
   async run(host) {
     const lookup = await lookupPackage(host, 'cloud-init');
     if (!lookup.known) return { status: 'error', summary: `cannot tell whether cloud-init is installed: ${lookup.reason}`, findings: [] };
     if (!lookup.installed) {
-      const finding = problem('fail', 'missing', 'the cloud-init package is not installed', undefined, false);
+      const finding = problem('fail', 'missing', 'the cloud-init package is not installed');
       return { summary: finding.message, findings: [finding] };
     }
     const { version } = lookup.installed;
     const upstream = upstreamVersion(version);
     const findings: Finding[] = [];
-    if (!upstream) findings.push(problem('warn', 'unknown-version', `cannot read the cloud-init version '${version}'`, undefined, false));
-    else if (semver.lt(upstream, MINIMUM)) findings.push(problem('fail', 'too-old', `cloud-init ${version} is older than ${MINIMUM}`, undefined, false));
-    else if (semver.lt(upstream, RECOMMENDED)) findings.push(problem('warn', 'old', `cloud-init ${version} is older than the recommended ${RECOMMENDED}`, undefined, false));
+    if (!upstream) findings.push(problem('warn', 'unknown-version', `cannot read the cloud-init version '${version}'`));
+    else if (semver.lt(upstream, MINIMUM)) findings.push(problem('fail', 'too-old', `cloud-init ${version} is older than ${MINIMUM}`));
+    else if (semver.lt(upstream, RECOMMENDED)) findings.push(problem('warn', 'old', `cloud-init ${version} is older than the recommended ${RECOMMENDED}`));
     if (await host.lstat(DISABLED_MARKER)) {
-      findings.push(problem('fail', 'disabled', 'cloud-init is disabled: Droplets would boot without their SSH keys and network', DISABLED_MARKER, false));
+      findings.push(problem('fail', 'disabled', 'cloud-init is disabled: Droplets would boot without their SSH keys and network', DISABLED_MARKER));
     }
     return { summary: findings[0]?.message ?? `cloud-init ${version} is installed`, findings };
   },
-};
+});

@@ -2,12 +2,12 @@
 // cheaper plans for every customer.
 import { statfsSync } from 'node:fs';
 import { humanSize, problem } from '../agent/findings.js';
-import type { CheckModule } from '../agent/types.js';
+import { defineCheck } from '../agent/check.js';
 
 const GIB = 1024 ** 3;
 const LIMIT = 25 * GIB;
 
-export const diskSize: CheckModule = {
+export const diskSize = defineCheck({
   id: 'disk-size',
   title: 'Small root disk',
   description: 'The root filesystem of the build Droplet is at most 25 GiB (live only).',
@@ -19,7 +19,7 @@ export const diskSize: CheckModule = {
   },
   remedy: 'build the image on a Droplet with a 25 GiB disk',
   severity: 'warn',
-  fixable: false,
+  codes: { 'disk-too-big': null },
   liveOnly: true,
   appliesTo: (host) => host.mode === 'live' || 'live only: the disk of a mounted image is not visible from inside it',
   // statfs of / itself, not a lookup in the mount table: inside a chroot (a build container, the
@@ -28,8 +28,8 @@ export const diskSize: CheckModule = {
     const { blocks, bsize } = statfsSync(host.root);
     const size = blocks * bsize;
     if (size > LIMIT) {
-      return { findings: [problem('warn', 'disk-too-big', `root filesystem is ${humanSize(size)}: users cannot pick plans with smaller disks`, '/', false)] };
+      return { findings: [problem('warn', 'disk-too-big', `root filesystem is ${humanSize(size)}: users cannot pick plans with smaller disks`, '/')] };
     }
     return { summary: `root filesystem is ${humanSize(size)}`, findings: [] };
   },
-};
+});

@@ -2,17 +2,17 @@
 // build VM's identity and conflicts with the one the Droplet gets.
 import { enabledUnits } from '../agent/facts/systemd-units.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
-import type { CheckModule, Finding } from '../agent/types.js';
-import { PHASE, type Action } from '../agent/cleanup/actions.js';
-import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
-import { detectDistro } from '../distros/detect.js';
-import { lookupPackage } from './package-state.js';
+import { fixes } from '../agent/cleanup/actions.js';
+import { at, subjectOf } from '../agent/fix-inputs.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
+import { lookupPackage } from '../distros/package-adapter.js';
 
 const AGENT_DIR = '/opt/digitalocean';
 const AGENT_PACKAGES = ['droplet-agent', 'do-agent'];
 const AGENT_UNITS = ['droplet-agent.service', 'do-agent.service'];
 
-export const doAgent: CheckModule = {
+export const doAgent = defineCheck({
   id: 'do-agent',
   title: 'No DigitalOcean agent',
   description: `No ${AGENT_DIR}, no ${AGENT_PACKAGES.join(' or ')} package, no enabled unit of theirs.`,
@@ -23,8 +23,12 @@ export const doAgent: CheckModule = {
   },
   remedy: `purge ${AGENT_PACKAGES.join(' and ')}, then remove ${AGENT_DIR}`,
   severity: 'fail',
-  fixable: true,
-  appliesTo: () => true,
+  codes: {
+    // Purging the packages runs their scripts, which stop and disable the units; then whatever is left.
+    package: (f) => [fixes.packages('purge', [subjectOf(f)])],
+    directory: (f) => [fixes.removeTree(at(f))],
+    'unit-enabled': (f) => [fixes.removeFile(at(f))],
+  },
   async run(host) {
     const findings: Finding[] = [];
     try {
@@ -34,11 +38,9 @@ export const doAgent: CheckModule = {
     }
     for (const name of AGENT_PACKAGES) {
       const lookup = await lookupPackage(host, name);
-      if (!lookup.known) {
-        findings.push(couldNotCheck(`the package database: ${lookup.reason}`));
-        break;
-      }
-      if (lookup.installed) findings.push(problem('fail', 'package', `package ${name} ${lookup.installed.version} is installed`));
+      // Unknown: the engine reports the unreadable database as this check's error.
+      if (!lookup.known) break;
+      if (lookup.installed) findings.push(problem('fail', 'package', `package ${name} ${lookup.installed.version} is installed`, undefined, name));
     }
     const { links } = await enabledUnits(host);
     for (const unit of AGENT_UNITS) {
@@ -46,21 +48,4 @@ export const doAgent: CheckModule = {
     }
     return { findings };
   },
-  // Purge the packages first (their scripts stop and disable the units), then whatever is left.
-  plan: async (host, report) => {
-    const installed: string[] = [];
-    for (const name of AGENT_PACKAGES) {
-      const lookup = await lookupPackage(host, name);
-      if (lookup.known && lookup.installed) installed.push(name);
-    }
-    const manager = (await detectDistro(host)).packageManager;
-    const purge = manager === 'apt' ? ['apt-get', '-y', 'purge'] : [manager, '-y', 'remove'];
-    const actions: Action[] = installed.length > 0 ? [{ check: report.id, kind: 'run', command: [...purge, ...installed], phase: PHASE.agents }] : [];
-    return actions.concat(
-      actionsFromFindings(report, {
-        directory: (f) => ({ kind: 'remove-tree', path: f.path, phase: PHASE.agents + 1 }),
-        'unit-enabled': (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.agents + 1 }),
-      }),
-    );
-  },
-};
+});

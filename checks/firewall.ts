@@ -24,7 +24,8 @@ import { sshPorts } from '../agent/facts/firewall/ssh-ports.js';
 import { parseUfwTuples, ufwConfEnabled, ufwDefaultInputPolicy, ufwSshVerdict, type SshVerdict } from '../agent/facts/firewall/ufw.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import type { Host } from '../agent/host.js';
-import type { CheckModule, Finding } from '../agent/types.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
 import { detectDistro } from '../distros/detect.js';
 
 interface Context {
@@ -52,7 +53,7 @@ const LOCKOUT = 'a Droplet made from this image would lock its owner out';
 
 const isEnabled = (units: EnabledUnits, unit: string) => units.links.has(unit) && !units.masked.has(unit);
 const off = (name: string, findings: Finding[] = []): Evaluation => ({ name, enabled: false, findings });
-const blocked = (message: string, path: string) => problem('fail', 'ssh-blocked', `${message}: ${LOCKOUT}`, path, false);
+const blocked = (message: string, path: string) => problem('fail', 'ssh-blocked', `${message}: ${LOCKOUT}`, path);
 
 async function evaluateUfw({ host, units, ports }: Context): Promise<Evaluation> {
   const conf = await host.readText(UFW_CONF, { maxBytes: 64 * 1024 });
@@ -118,7 +119,7 @@ async function evaluateNftables({ host, units, ports, family }: Context): Promis
     const named = nftMentionsPort(filtering.flatMap((chain) => chain.rules), ports);
     if (filtering.some(nftDropsByDefault) && !named) {
       const message = `nftables is enabled at boot, its input chain drops by default and no rule names SSH (${ssh}): check that SSH is accepted`;
-      return { name: 'nftables', enabled: true, findings: [problem('warn', 'ssh-maybe-blocked', message, path, false)] };
+      return { name: 'nftables', enabled: true, findings: [problem('warn', 'ssh-maybe-blocked', message, path)] };
     }
     return { name: 'nftables', enabled: true, summary: `nftables is enabled at boot${named ? ` and names SSH (${ssh}) in its input rules` : ' and does not drop by default'}`, findings: [] };
   }
@@ -142,7 +143,7 @@ async function evaluateIptables({ host, units, ports }: Context): Promise<Evalua
     const accepts = iptablesAcceptsPort(filter, ports);
     if (iptablesDropsByDefault(filter) && !accepts) {
       const message = `${name} loads INPUT rules at boot that drop by default and no ACCEPT rule names SSH (${ssh}): check that SSH is accepted`;
-      evaluations.push({ name, enabled: true, findings: [problem('warn', 'ssh-maybe-blocked', message, path, false)] });
+      evaluations.push({ name, enabled: true, findings: [problem('warn', 'ssh-maybe-blocked', message, path)] });
     } else {
       evaluations.push({ name, enabled: true, summary: `${name} loads INPUT rules at boot${accepts ? ` that accept SSH (${ssh})` : ' that do not drop by default'}`, findings: [] });
     }
@@ -156,7 +157,7 @@ async function evaluateCsf({ host, units, ports }: Context): Promise<Evaluation>
   const conf = parseCsfConf(text);
   if (conf.testing) {
     const message = 'csf is enabled at boot in testing mode (TESTING is not "0"): its rules are flushed minutes after they load, so the image has no lasting firewall';
-    return off('csf', [problem('warn', 'csf-testing', message, CSF_CONF, false)]);
+    return off('csf', [problem('warn', 'csf-testing', message, CSF_CONF)]);
   }
   const ssh = describeTcpPorts(ports);
   if (!anyPortIncluded(conf.tcpIn, ports)) {
@@ -174,7 +175,7 @@ async function runtimeFindings(host: Host, evaluations: readonly Evaluation[]): 
     const message = running
       ? `${name} is active on this machine now but will not be enabled at boot: the image will not run what was tested here`
       : `${name} is enabled at boot but not active on this machine now: what was tested here is not what the image will run`;
-    findings.push(problem('warn', 'runtime-differs', message, path, false));
+    findings.push(problem('warn', 'runtime-differs', message, path));
   };
   const [ufw, firewalld] = await Promise.all([ufwRunning(host), unitRunning(host, 'firewalld.service')]);
   compare('ufw', ufw, UFW_CONF);
@@ -192,7 +193,7 @@ async function guarded(name: string, evaluate: () => Promise<Evaluation | Evalua
   }
 }
 
-export const firewall: CheckModule = {
+export const firewall = defineCheck({
   id: 'firewall',
   title: 'Firewall enabled at boot',
   description: 'A firewall (ufw, firewalld, nftables, iptables or csf) is enabled at boot and lets SSH in.',
@@ -217,8 +218,7 @@ export const firewall: CheckModule = {
   },
   remedy: 'enable a firewall at boot (ufw, firewalld, nftables, iptables or csf) and allow the SSH port in its saved rules',
   severity: 'fail',
-  fixable: false,
-  appliesTo: () => true,
+  codes: { 'ssh-blocked': null, 'ssh-maybe-blocked': null, 'csf-testing': null, 'no-firewall': null, 'runtime-differs': null },
   async run(host) {
     const units = await enabledUnits(host);
     const ssh = await sshPorts(host);
@@ -233,14 +233,14 @@ export const firewall: CheckModule = {
     ];
     const enabled = evaluations.filter((e) => e.enabled);
     const findings = evaluations.flatMap((e) => e.findings);
-    // Which port the firewall must open depends on sshd_config: unread, "SSH allowed" is unproven.
-    if (enabled.length > 0 && ssh.errors.length > 0) findings.push(couldNotCheck(ssh.errors[0]));
+    // Which port the firewall must open depends on sshd_config: if it was not read in full, the
+    // engine makes this check `error` ("SSH allowed" is unproven).
     const explained = findings.some((f) => f.status === 'error' || f.code === 'csf-testing');
     if (enabled.length === 0 && !explained) {
-      findings.push(problem('warn', 'no-firewall', 'no firewall (ufw, firewalld, nftables, iptables or csf) is enabled at boot', undefined, false));
+      findings.push(problem('warn', 'no-firewall', 'no firewall (ufw, firewalld, nftables, iptables or csf) is enabled at boot'));
     }
     if (host.mode === 'live') findings.push(...(await runtimeFindings(host, evaluations)));
     if (findings.length > 0) return { findings };
     return { summary: enabled.map((e) => e.summary).join('; '), findings };
   },
-};
+});

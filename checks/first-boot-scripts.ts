@@ -4,11 +4,12 @@
 import { posix } from 'node:path';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import { fileKind } from '../agent/host.js';
-import type { CheckModule, Finding } from '../agent/types.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
 
 export const SCRIPT_DIRS = ['/var/lib/cloud/scripts/per-instance', '/var/lib/cloud/scripts/per-once', '/var/lib/cloud/scripts/per-boot'];
 
-export const firstBootScripts: CheckModule = {
+export const firstBootScripts = defineCheck({
   id: 'first-boot-scripts',
   title: 'First-boot scripts runnable',
   description: 'Every script in /var/lib/cloud/scripts/per-{instance,once,boot} is executable and starts with #!.',
@@ -19,8 +20,7 @@ export const firstBootScripts: CheckModule = {
   },
   remedy: 'chmod +x the scripts and start each with an interpreter line (#!/bin/bash)',
   severity: 'fail',
-  fixable: false,
-  appliesTo: () => true,
+  codes: { dangling: null, 'not-a-file': null, 'not-executable': null, 'no-interpreter': null },
   async run(host) {
     const findings: Finding[] = [];
     let scripts = 0;
@@ -50,4 +50,4 @@ export const firstBootScripts: CheckModule = {
     const summary = scripts === 0 ? 'no first-boot scripts' : `${scripts} first-boot script${scripts === 1 ? '' : 's'}, all runnable`;
     return { summary: findings.length === 0 ? summary : undefined, findings };
   },
-};
+});

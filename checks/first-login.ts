@@ -3,7 +3,8 @@
 // it runs once. A missing script greets every login with an error; one that never restores .bashrc
 // runs at every login.
 import { couldNotCheck, problem } from '../agent/findings.js';
-import type { CheckModule, Finding } from '../agent/types.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
 
 const BASHRC = '/root/.bashrc';
 // Where vendor scripts live; distribution shell setup (/etc, /usr/share) is not a first-login script.
@@ -45,7 +46,7 @@ export function findFirstLoginCalls(bashrc: string): FirstLoginCall[] {
   return [...calls.values()];
 }
 
-export const firstLogin: CheckModule = {
+export const firstLogin = defineCheck({
   id: 'first-login',
   title: 'First-login script',
   description: "When root's .bashrc runs a vendor script, the script exists, is executable, and restores .bashrc from /etc/skel.",
@@ -57,8 +58,7 @@ export const firstLogin: CheckModule = {
   },
   remedy: 'ship the script executable and end it with: cp -f /etc/skel/.bashrc /root/.bashrc',
   severity: 'warn',
-  fixable: false,
-  appliesTo: () => true,
+  codes: { 'missing-script': null, 'not-executable': null, 'no-restore': null },
   async run(host) {
     const findings: Finding[] = [];
     let bashrc: string | null;
@@ -84,4 +84,4 @@ export const firstLogin: CheckModule = {
     }
     return { summary: calls.length === 0 ? "root's .bashrc runs no first-login script" : undefined, findings };
   },
-};
+});

@@ -4,9 +4,10 @@ import { posix } from 'node:path';
 import type { Stats } from 'node:fs';
 import { couldNotCheck, humanSize, problem } from '../agent/findings.js';
 import { isWalkError } from '../agent/host.js';
-import type { CheckModule, Finding } from '../agent/types.js';
-import { PHASE } from '../agent/cleanup/actions.js';
-import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
+import { fixes } from '../agent/cleanup/actions.js';
+import { at } from '../agent/fix-inputs.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
 
 const LOG_DIR = '/var/log';
 // DigitalOcean's review flags logs over 50 bytes: below that a file is a header at most.
@@ -43,7 +44,7 @@ const MESSAGES: Record<LogKind, string> = {
   log: 'log file',
 };
 
-export const logFiles: CheckModule = {
+export const logFiles = defineCheck({
   id: 'log-files',
   title: 'No logs or log archives',
   description: `Files under ${LOG_DIR} (recursively): rotated archives, journal files, login records, and logs over ${LOG_SIZE_LIMIT} bytes warn.`,
@@ -55,8 +56,15 @@ export const logFiles: CheckModule = {
   },
   remedy: 'truncate the logs, delete rotated archives and journal files (last thing before the snapshot)',
   severity: 'warn',
-  fixable: true,
-  appliesTo: () => true,
+  codes: {
+    // Logs are truncated (a running daemon keeps writing to the same file); archives, journal
+    // files and links named like logs are removed.
+    log: (f) => [fixes.truncate(at(f))],
+    'login-records': (f) => [fixes.truncate(at(f))],
+    archive: (f) => [fixes.removeFile(at(f))],
+    journal: (f) => [fixes.removeFile(at(f))],
+    symlink: (f) => [fixes.removeFile(at(f))],
+  },
   async run(host) {
     const findings: Finding[] = [];
     let total = 0;
@@ -79,14 +87,4 @@ export const logFiles: CheckModule = {
     const count = findings.filter((f) => f.status === 'warn').length;
     return { summary: count === 0 ? 'no logs to clean' : `${count} log file${count === 1 ? '' : 's'} to clean, ${humanSize(total)} in all`, findings };
   },
-  // Logs are truncated (a running daemon keeps writing to the same file); archives, journal files
-  // and links named like logs are removed.
-  plan: (_host, report) =>
-    actionsFromFindings(report, {
-      log: (f) => ({ kind: 'truncate-file', path: f.path, phase: PHASE.logs }),
-      'login-records': (f) => ({ kind: 'truncate-file', path: f.path, phase: PHASE.logs }),
-      archive: (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.logs }),
-      journal: (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.logs }),
-      symlink: (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.logs }),
-    }),
-};
+});

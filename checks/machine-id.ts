@@ -3,9 +3,10 @@
 import type { Stats } from 'node:fs';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import { fileKind, type Host } from '../agent/host.js';
-import type { CheckModule, Finding } from '../agent/types.js';
-import { PHASE } from '../agent/cleanup/actions.js';
-import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
+import { fixes } from '../agent/cleanup/actions.js';
+import { at } from '../agent/fix-inputs.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
 
 const MACHINE_ID_FILES = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
 // systemd writes this while the first boot is not complete: it is not an id.
@@ -17,14 +18,14 @@ const ETC_MACHINE_ID = MACHINE_ID_FILES[0];
  * linked to /etc/machine-id). Skipping it would pass the check on a file it never looked at.
  */
 function notAFile(host: Host, path: string, stats: Stats): Finding | null {
-  if (!stats.isSymbolicLink()) return problem('warn', 'not-a-file', `machine-id is a ${fileKind(stats)}, not a regular file (not read)`, path, false);
+  if (!stats.isSymbolicLink()) return problem('warn', 'not-a-file', `machine-id is a ${fileKind(stats)}, not a regular file (not read)`, path);
   // Resolved inside the image, never followed on the host.
   const target = host.canonical(path);
   if (path !== ETC_MACHINE_ID && target === ETC_MACHINE_ID) return null;
-  return problem('warn', 'not-a-file', `machine-id is a symbolic link to ${target} (not followed)`, path, false);
+  return problem('warn', 'not-a-file', `machine-id is a symbolic link to ${target} (not followed)`, path);
 }
 
-export const machineId: CheckModule = {
+export const machineId = defineCheck({
   id: 'machine-id',
   title: 'Empty machine-id',
   description: '/etc/machine-id is empty (and /var/lib/dbus/machine-id, when it is a file of its own).',
@@ -35,8 +36,11 @@ export const machineId: CheckModule = {
   },
   remedy: 'empty /etc/machine-id (truncate -s 0) and remove /var/lib/dbus/machine-id',
   severity: 'warn',
-  fixable: true,
-  appliesTo: () => true,
+  codes: {
+    // /etc/machine-id stays, empty, so systemd makes a new id at first boot; the dbus copy goes.
+    'machine-id': (f) => [at(f) === ETC_MACHINE_ID ? fixes.truncate(at(f)) : fixes.removeFile(at(f))],
+    'not-a-file': null,
+  },
   async run(host) {
     const findings: Finding[] = [];
     for (const path of MACHINE_ID_FILES) {
@@ -56,9 +60,4 @@ export const machineId: CheckModule = {
     }
     return { findings };
   },
-  // /etc/machine-id stays, empty, so systemd makes a new id at first boot; the dbus copy goes.
-  plan: (_host, report) =>
-    actionsFromFindings(report, {
-      'machine-id': (f) => ({ kind: f.path === '/etc/machine-id' ? 'truncate-file' : 'remove-file', path: f.path, phase: PHASE.state }),
-    }),
-};
+});

@@ -1,7 +1,7 @@
 // DigitalOcean asks Marketplace images to greet users with a message about the application
 // (where its files are, how to reach it): without one a Droplet owner starts with no guidance.
 import { couldNotCheck, problem } from '../agent/findings.js';
-import type { CheckModule } from '../agent/types.js';
+import { defineCheck } from '../agent/check.js';
 import { detectDistro } from '../distros/detect.js';
 
 const UPDATE_MOTD = '/etc/update-motd.d';
@@ -16,7 +16,7 @@ const DISTRO_MOTD_DROP_INS = new Set(['cockpit', 'insights-client']);
 // Debian's stock /etc/motd begins with this; it is the distribution's, not the vendor's.
 const DEBIAN_STOCK_MOTD = 'The programs included with the Debian GNU/Linux system are free software';
 
-export const motd: CheckModule = {
+export const motd = defineCheck({
   id: 'motd',
   title: 'Vendor message of the day',
   description: 'A vendor message greets users: a script in /etc/update-motd.d (Debian family) or /etc/motd, /etc/motd.d.',
@@ -27,8 +27,7 @@ export const motd: CheckModule = {
   },
   remedy: `add a vendor message: an executable ${UPDATE_MOTD}/99-one-click script or /etc/motd`,
   severity: 'warn',
-  fixable: false,
-  appliesTo: () => true,
+  codes: { 'no-motd': null },
   async run(host) {
     try {
       const distro = await detectDistro(host);
@@ -39,9 +38,9 @@ export const motd: CheckModule = {
       const dropIns = ((await host.list('/etc/motd.d')) ?? []).filter((name) => !DISTRO_MOTD_DROP_INS.has(name));
       if (dropIns.length > 0) return { summary: `vendor message in /etc/motd.d/${dropIns[0]}`, findings: [] };
       const where = distro.family === 'debian' ? `${UPDATE_MOTD} or /etc/motd` : '/etc/motd';
-      return { findings: [problem('warn', 'no-motd', `no vendor message of the day in ${where}`, undefined, false)] };
+      return { findings: [problem('warn', 'no-motd', `no vendor message of the day in ${where}`)] };
     } catch (err) {
       return { findings: [couldNotCheck(err)] };
     }
   },
-};
+});

@@ -1,6 +1,6 @@
 // The Marketplace only accepts releases it lists, and only while they still get free security updates.
 import { problem } from '../agent/findings.js';
-import type { CheckModule } from '../agent/types.js';
+import { defineCheck } from '../agent/check.js';
 import { detectDistro } from '../distros/detect.js';
 import type { Release } from '../distros/releases.js';
 
@@ -26,19 +26,19 @@ function monthsBefore(isoDate: string, months: number): string {
 function supportFinding(release: Release, day: string) {
   const end = release.endOfFreeSecurity;
   if (day > end) {
-    return problem('fail', 'end-of-life', `${release.name} stopped getting free security updates on ${end}`, undefined, false);
+    return problem('fail', 'end-of-life', `${release.name} stopped getting free security updates on ${end}`);
   }
   if (day >= monthsBefore(end, WARN_MONTHS_BEFORE_END)) {
-    return problem('warn', 'end-of-life-soon', `${release.name} stops getting free security updates on ${end}`, undefined, false);
+    return problem('warn', 'end-of-life-soon', `${release.name} stops getting free security updates on ${end}`);
   }
   if (release.freeExtendedFrom && day > release.freeExtendedFrom) {
     const channel = release.extendedName ?? 'an extended support channel';
-    return problem('warn', 'extended-support', `${release.name} gets security updates only from ${channel} (until ${end})`, undefined, false);
+    return problem('warn', 'extended-support', `${release.name} gets security updates only from ${channel} (until ${end})`);
   }
   return null;
 }
 
-export const osSupported: CheckModule = {
+export const osSupported = defineCheck({
   id: 'os-supported',
   title: 'Supported distribution release',
   description: 'The release is one the Marketplace accepts and still gets free security updates.',
@@ -50,21 +50,20 @@ export const osSupported: CheckModule = {
   },
   remedy: 'rebuild the image on a supported release',
   severity: 'fail',
-  fixable: false,
-  appliesTo: () => true,
+  codes: { 'unknown-release': null, 'not-accepted': null, 'end-of-life': null, 'end-of-life-soon': null, 'extended-support': null },
   async run(host) {
     const distro = await detectDistro(host);
     const release = distro.release;
     if (!release) {
-      const finding = problem('fail', 'unknown-release', `${distro.name} is not a release the Marketplace accepts`, distro.source, false);
+      const finding = problem('fail', 'unknown-release', `${distro.name} is not a release the Marketplace accepts`, distro.source);
       return { summary: finding.message, findings: [finding] };
     }
     if (!release.marketplace) {
-      const finding = problem('fail', 'not-accepted', `${release.name} is not a release the Marketplace accepts`, distro.source, false);
+      const finding = problem('fail', 'not-accepted', `${release.name} is not a release the Marketplace accepts`, distro.source);
       return { summary: finding.message, findings: [finding] };
     }
     const finding = supportFinding(release, today());
     if (finding) return { summary: finding.message, findings: [finding] };
     return { summary: `${release.name} gets security updates until ${release.endOfFreeSecurity}`, findings: [] };
   },
-};
+});

@@ -3,27 +3,30 @@
 import { classifyPasswordField, isPersonAccount, readAccounts, readShadowFile, type PasswdEntry } from '../agent/facts/accounts.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import type { Host } from '../agent/host.js';
-import type { CheckModule, Finding } from '../agent/types.js';
-import { PHASE, type Action } from '../agent/cleanup/actions.js';
+import { fixes } from '../agent/cleanup/actions.js';
+import { at, subjectOf } from '../agent/fix-inputs.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
 
 const SHADOW = '/etc/shadow';
 // Left by an edit that was killed before its rename (see agent/cleanup/account-edit.ts).
 const STALE_TEMP = /^\.(passwd|shadow|gshadow|group)-?\.agent-\d+$/;
-const WITH_SECRET = new Set(['empty', 'hash', 'locked-with-hash']);
 // Backups written by passwd, useradd and vipw keep the hashes of the previous version.
 const BACKUPS = ['/etc/shadow-', '/etc/gshadow-'];
 
+const lock = (f: Finding) => [fixes.lockAccount(at(f), subjectOf(f))];
+
 function accountFinding(entry: PasswdEntry, field: string, file: string, person: boolean): Finding | null {
-  const who = entry.uid === 0 ? 'root' : `account ${entry.name} (uid ${entry.uid})`;
+  const who = entry.name === 'root' ? 'root' : `account ${entry.name} (uid ${entry.uid})`;
   switch (classifyPasswordField(field)) {
     case 'empty':
-      return problem('fail', 'empty-password', `${who} has an EMPTY password: anyone can log in without one`, file);
+      return problem('fail', 'empty-password', `${who} has an EMPTY password: anyone can log in without one`, file, entry.name);
     case 'hash':
       return person
-        ? problem('fail', 'password-hash', `${who} has a password hash`, file)
-        : problem('warn', 'system-password-hash', `system ${who} has a password hash`, file);
+        ? problem('fail', 'password-hash', `${who} has a password hash`, file, entry.name)
+        : problem('warn', 'system-password-hash', `system ${who} has a password hash`, file, entry.name);
     case 'locked-with-hash':
-      return problem('warn', 'locked-hash', `${who} is locked but its password hash still ships in the image`, file);
+      return problem('warn', 'locked-hash', `${who} is locked but its password hash still ships in the image`, file, entry.name);
     default:
       return null;
   }
@@ -33,10 +36,10 @@ async function backupFindings(host: Host, path: string): Promise<Finding[]> {
   const entries = await readShadowFile(host, path);
   if (!entries) return [];
   const withHash = [...entries.values()].filter((entry) => ['hash', 'locked-with-hash'].includes(classifyPasswordField(entry.passwordField)));
-  return withHash.map((entry) => problem('fail', 'backup-hash', `a password hash of ${entry.name} remains in the backup file`, path));
+  return withHash.map((entry) => problem('fail', 'backup-hash', `a password hash of ${entry.name} remains in the backup file`, path, entry.name));
 }
 
-export const passwords: CheckModule = {
+export const passwords = defineCheck({
   id: 'passwords',
   title: 'No passwords',
   description: 'root and regular accounts have no password hash and no empty password; backups of the shadow files hold no hashes.',
@@ -48,8 +51,18 @@ export const passwords: CheckModule = {
   },
   remedy: 'remove the hashes and lock the accounts: passwd -d NAME && passwd -l NAME',
   severity: 'fail',
-  fixable: true,
-  appliesTo: () => true,
+  codes: {
+    // Every field that holds a hash or is empty becomes "!": locked, without a hash.
+    'empty-password': lock,
+    'password-hash': lock,
+    'system-password-hash': lock,
+    'locked-hash': lock,
+    'backup-hash': lock,
+    'passwd-field': null,
+    // Removing an account may break what runs under it: the vendor decides.
+    'extra-uid0': null,
+    'stale-temp': (f) => [fixes.removeFile(at(f))],
+  },
   async run(host) {
     const { passwd, uidMin } = await readAccounts(host);
     const findings: Finding[] = [];
@@ -79,26 +92,13 @@ export const passwords: CheckModule = {
         findings.push(couldNotCheck(err));
       }
     }
-    for (const name of ((await host.list('/etc').catch(() => null)) ?? []).filter((n) => STALE_TEMP.test(n))) {
+    // Another account with uid 0 is root under a second name (and a second password to guess).
+    for (const entry of passwd.filter((e) => e.uid === 0 && e.name !== 'root')) {
+      findings.push(problem('fail', 'extra-uid0', `account ${entry.name} has uid 0: it is root under another name`, '/etc/passwd'));
+    }
+    for (const name of ((await host.list('/etc')) ?? []).filter((n) => STALE_TEMP.test(n))) {
       findings.push(problem('fail', 'stale-temp', 'copy of an accounts file left by an interrupted edit', `/etc/${name}`));
     }
     return { findings };
   },
-  // Every field that holds a hash or is empty becomes "!": locked, without a hash.
-  plan: async (host) => {
-    const actions: Action[] = [];
-    const lock = (path: string, account: string): Action => ({ check: 'passwords', kind: 'lock-account', path, account, phase: PHASE.accounts });
-    for (const entry of (await readAccounts(host)).passwd) {
-      if (entry.passwordField !== 'x' && WITH_SECRET.has(classifyPasswordField(entry.passwordField))) actions.push(lock('/etc/passwd', entry.name));
-    }
-    for (const file of [SHADOW, ...BACKUPS]) {
-      for (const entry of (await readShadowFile(host, file).catch(() => null))?.values() ?? []) {
-        if (WITH_SECRET.has(classifyPasswordField(entry.passwordField))) actions.push(lock(file, entry.name));
-      }
-    }
-    for (const name of ((await host.list('/etc').catch(() => null)) ?? []).filter((n) => STALE_TEMP.test(n))) {
-      actions.push({ check: 'passwords', kind: 'remove-file', path: `/etc/${name}`, phase: PHASE.accounts - 1 });
-    }
-    return actions;
-  },
-};
+});

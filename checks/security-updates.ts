@@ -2,46 +2,12 @@
 // that fails is an error, never a pass: stale lists hide updates), then the upgrade is simulated
 // and every pending package is classified by the archive that offers it.
 import { problem } from '../agent/findings.js';
-import type { Host } from '../agent/host.js';
-import type { CheckModule, Finding } from '../agent/types.js';
-import { PHASE, type Action } from '../agent/cleanup/actions.js';
-import { scanAptUpdates } from '../distros/apt-updates.js';
-import { detectDistro } from '../distros/detect.js';
-import { scanDnfUpdates } from '../distros/dnf-updates.js';
-import type { PackageManager } from '../distros/releases.js';
-import type { ScanOptions, UpdateScan } from '../distros/updates.js';
+import { fixes } from '../agent/cleanup/actions.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
+import { packageAdapter } from '../distros/package-adapter.js';
 
-const SCANNERS: Record<PackageManager, (host: Host, options: ScanOptions) => Promise<UpdateScan>> = {
-  apt: scanAptUpdates,
-  dnf: (host, options) => scanDnfUpdates(host, 'dnf', options),
-  yum: (host, options) => scanDnfUpdates(host, 'yum', options),
-};
-
-const REFRESH_COMMAND: Record<PackageManager, string> = { apt: 'apt-get update', dnf: 'dnf makecache', yum: 'yum makecache' };
-const UPGRADE_COMMAND: Record<PackageManager, string> = {
-  apt: 'apt-get update && apt-get -y dist-upgrade',
-  dnf: 'dnf -y upgrade --security (or dnf -y upgrade)',
-  yum: 'yum -y update --security (or yum -y update)',
-};
-
-// Non-interactive, and existing configuration files are kept (the vendor's changes win).
-const UPGRADE: Record<PackageManager, string[]> = {
-  apt: ['apt-get', '-y', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'dist-upgrade'],
-  dnf: ['dnf', '-y', 'upgrade'],
-  yum: ['yum', '-y', 'update'],
-};
-const AUTOREMOVE: Record<PackageManager, string[]> = {
-  apt: ['apt-get', '-y', 'autoremove', '--purge'],
-  dnf: ['dnf', '-y', 'autoremove'],
-  yum: ['yum', '-y', 'autoremove'],
-};
-export const CLEAN_COMMAND: Record<PackageManager, string[]> = {
-  apt: ['apt-get', 'clean'],
-  dnf: ['dnf', 'clean', 'all'],
-  yum: ['yum', 'clean', 'all'],
-};
-
-export const securityUpdates: CheckModule = {
+export const securityUpdates = defineCheck({
   id: 'security-updates',
   title: 'No pending security updates',
   description: 'After refreshing the package lists, no security update is pending (other pending updates warn).',
@@ -53,13 +19,16 @@ export const securityUpdates: CheckModule = {
   },
   remedy: 'upgrade the packages (apt-get -y dist-upgrade / dnf -y upgrade) and check again',
   severity: 'fail',
-  fixable: true,
-  appliesTo: () => true,
+  codes: {
+    // Upgrade, then autoremove what the upgrade orphaned (package-cache cleans the downloads).
+    'security-update': () => [fixes.packages('upgrade'), fixes.packages('autoremove')],
+    'pending-updates': () => [fixes.packages('upgrade'), fixes.packages('autoremove')],
+    'no-security-source': null,
+  },
   async run(host) {
-    const distro = await detectDistro(host);
-    const manager = distro.packageManager;
-    if (!host.settings.offline) host.settings.notify?.(`refreshing package lists (${REFRESH_COMMAND[manager]}); this can take a minute`);
-    const scan = await SCANNERS[manager](host, { offline: host.settings.offline });
+    const adapter = await packageAdapter(host);
+    if (!host.settings.offline) host.settings.notify?.(`refreshing package lists (${adapter.refreshCommand}); this can take a minute`);
+    const scan = await adapter.scanUpdates(host, { offline: host.settings.offline });
     if (!scan.ok) {
       if (scan.reason.startsWith('skip: ')) return { status: 'skip', summary: scan.reason.slice(6), findings: [] };
       return { status: 'error', summary: `could not check: ${scan.reason}`, findings: [] };
@@ -71,19 +40,12 @@ export const securityUpdates: CheckModule = {
     );
     if (others > 0) findings.push(problem('warn', 'pending-updates', `${others} other update${others === 1 ? '' : 's'} pending`));
     if (scan.securitySource === false) {
-      findings.push(problem('warn', 'no-security-source', 'no configured package source is a security archive: the image would never get security fixes', undefined, false));
+      findings.push(problem('warn', 'no-security-source', 'no configured package source is a security archive: the image would never get security fixes'));
     }
     const freshness = scan.refreshed ? 'lists refreshed' : 'offline: lists on disk, not refreshed';
     const summary = security.length > 0
-      ? `${security.length} security update${security.length === 1 ? '' : 's'} pending (${freshness}); run: ${UPGRADE_COMMAND[manager]}`
+      ? `${security.length} security update${security.length === 1 ? '' : 's'} pending (${freshness}); run: ${adapter.upgradeHint}`
       : `no security update pending (${freshness})`;
     return { summary, findings };
   },
-  // Upgrade, then autoremove what the upgrade orphaned, then clean the downloaded packages.
-  plan: async (host, report) => {
-    if (!report.findings.some((f) => f.code === 'security-update' || f.code === 'pending-updates')) return [];
-    const manager = (await detectDistro(host)).packageManager;
-    const step = (command: string[], offset: number, upgrade = false): Action => ({ check: report.id, kind: 'run', command, phase: PHASE.packages + offset, ...(upgrade ? { upgrade } : {}) });
-    return [step(UPGRADE[manager], 0, true), step(AUTOREMOVE[manager], 1, true), step(CLEAN_COMMAND[manager], 5)];
-  },
-};
+});

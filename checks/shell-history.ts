@@ -1,12 +1,13 @@
 // Command histories hold what the builder typed: passwords on command lines, tokens, hosts.
 // Only sizes are looked at; a history is never read.
 import { posix } from 'node:path';
-import { homeDirectories, ownerOf } from '../agent/facts/homes.js';
+import { findInHomes } from '../agent/facts/homes.js';
 import { couldNotCheck, humanSize, problem } from '../agent/findings.js';
 import { fileKind, type Host } from '../agent/host.js';
-import type { CheckModule, Finding } from '../agent/types.js';
-import { PHASE } from '../agent/cleanup/actions.js';
-import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
+import { fixes } from '../agent/cleanup/actions.js';
+import { at } from '../agent/fix-inputs.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
 
 interface HistoryKind {
   file: string;
@@ -49,7 +50,7 @@ async function inspectHistory(host: Host, path: string, kind: HistoryKind, owner
   return problem(status, 'history', `${kind.file} of ${owner} holds ${humanSize(stats.size)}`, path);
 }
 
-export const shellHistory: CheckModule = {
+export const shellHistory = defineCheck({
   id: 'shell-history',
   title: 'No shell or tool histories',
   description: `Shell histories of ${SHELL_FAIL_AT} bytes or more fail, smaller ones and REPL/tool histories warn, for every account with a home.`,
@@ -61,39 +62,27 @@ export const shellHistory: CheckModule = {
   },
   remedy: 'delete the history files named above, then `history -c` in open shells',
   severity: 'fail',
-  fixable: true,
-  appliesTo: () => true,
+  codes: {
+    history: (f) => [fixes.removeFile(at(f))],
+    'not-a-file': (f) => [fixes.removeFile(at(f))],
+  },
   async run(host) {
-    const findings: Finding[] = [];
-    for (const home of await homeDirectories(host)) {
-      if (home.error) {
-        findings.push(couldNotCheck(home.error));
-        continue;
-      }
+    const findings = await findInHomes(host, async (home, owner) => {
       // One listing of the home, then only the names that are there (most homes have few).
-      let present: Set<string>;
-      try {
-        present = new Set((await host.list(home.path)) ?? []);
-      } catch (err) {
-        findings.push(couldNotCheck(err, home.path));
-        continue;
-      }
+      const present = new Set((await host.list(home.path)) ?? []);
+      const found: Finding[] = [];
       for (const kind of HISTORY_FILES) {
         if (!present.has(kind.file.split('/')[0])) continue;
         const path = posix.join(home.path, kind.file);
         try {
-          const finding = await inspectHistory(host, path, kind, ownerOf(home));
-          if (finding) findings.push(finding);
+          const finding = await inspectHistory(host, path, kind, owner);
+          if (finding) found.push(finding);
         } catch (err) {
-          findings.push(couldNotCheck(err, path));
+          found.push(couldNotCheck(err, path));
         }
       }
-    }
+      return found;
+    });
     return { findings };
   },
-  plan: (_host, report) =>
-    actionsFromFindings(report, {
-      history: (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.histories }),
-      'not-a-file': (f) => ({ kind: 'remove-file', path: f.path, phase: PHASE.histories }),
-    }),
-};
+});

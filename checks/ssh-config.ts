@@ -3,11 +3,12 @@
 import { firstSetting, readSshdConfig } from '../agent/facts/sshd-config.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import { fileKind } from '../agent/host.js';
-import type { CheckModule, Finding } from '../agent/types.js';
-import { PHASE } from '../agent/cleanup/actions.js';
-import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
+import { fixes } from '../agent/cleanup/actions.js';
+import { at } from '../agent/fix-inputs.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
 
-export const sshConfig: CheckModule = {
+export const sshConfig = defineCheck({
   id: 'ssh-config',
   title: 'sshd configuration usable',
   description: 'A RevokedKeys file named in sshd_config exists, as a regular file with mode 600.',
@@ -18,14 +19,18 @@ export const sshConfig: CheckModule = {
   },
   remedy: 'create the RevokedKeys file with mode 600: install -m 600 /dev/null FILE',
   severity: 'fail',
-  fixable: true,
-  appliesTo: () => true,
+  codes: {
+    'revoked-keys-missing': (f) => [fixes.createFile(at(f), 0o600)],
+    'revoked-keys-mode': (f) => [fixes.setMode(at(f), 0o600)],
+    // Something else at that path (a directory, a device) is the vendor's to replace.
+    'revoked-keys-not-file': null,
+  },
   async run(host) {
     const config = await readSshdConfig(host);
-    const findings: Finding[] = config.errors.map((error) => couldNotCheck(error));
+    const findings: Finding[] = [];
     const setting = firstSetting(config, 'revokedkeys');
     const path = setting?.args[0];
-    if (config.errors.length > 0 && !path) return { summary: 'could not read all of the sshd configuration', findings };
+    if (!config.complete && !path) return { summary: 'could not read all of the sshd configuration', findings };
     if (!path || path === 'none') return { summary: 'sshd_config names no RevokedKeys file', findings };
     // sshd resolves a relative path against its working directory, which is /.
     const target = path.startsWith('/') ? path : `/${path}`;
@@ -39,10 +44,4 @@ export const sshConfig: CheckModule = {
     }
     return { findings };
   },
-  plan: (_host, report) =>
-    actionsFromFindings(report, {
-      'revoked-keys-missing': (f) => ({ kind: 'create-file', path: f.path, mode: 0o600, phase: PHASE.ssh }),
-      'revoked-keys-mode': (f) => ({ kind: 'set-mode', path: f.path, mode: 0o600, phase: PHASE.ssh }),
-      'revoked-keys-not-file': (f) => ({ kind: 'create-file', path: f.path, mode: 0o600, phase: PHASE.ssh, skip: 'it is not a regular file: replace it by hand' }),
-    }),
-};
+});

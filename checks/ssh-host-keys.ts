@@ -6,10 +6,11 @@ import { readCloudConfig } from '../agent/facts/cloud-config.js';
 import { describePublicBlob } from '../agent/facts/ssh-keys.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import type { Host } from '../agent/host.js';
-import type { CheckModule, Finding } from '../agent/types.js';
-import { PHASE } from '../agent/cleanup/actions.js';
-import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
-import { lookupPackage } from './package-state.js';
+import { fixes } from '../agent/cleanup/actions.js';
+import { at } from '../agent/fix-inputs.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
+import { lookupPackage } from '../distros/package-adapter.js';
 
 const SSH_DIR = '/etc/ssh';
 const HOST_KEY = /^ssh_host_(\w+)_key$/;
@@ -24,14 +25,20 @@ export async function hostKeysRegenerated(host: Host): Promise<{ regenerated: bo
   return { regenerated: true, reason: "cloud-init's ssh module deletes and regenerates them at first boot (ssh_deletekeys)" };
 }
 
+/** The fingerprint only names the key in the message: an unreadable .pub just leaves it out. */
 async function fingerprintOf(host: Host, publicKeyPath: string): Promise<string> {
-  const text = await host.readText(publicKeyPath, { maxBytes: 64 * 1024 }).catch(() => null);
+  let text: string | null;
+  try {
+    text = await host.readText(publicKeyPath, { maxBytes: 64 * 1024 });
+  } catch {
+    return '';
+  }
   const encoded = text?.trim().split(/\s+/)[1];
   const key = encoded ? describePublicBlob(Buffer.from(encoded, 'base64')) : null;
   return key?.fingerprint ? ` (${key.fingerprint})` : '';
 }
 
-export const sshHostKeys: CheckModule = {
+export const sshHostKeys = defineCheck({
   id: 'ssh-host-keys',
   title: 'No SSH host keys',
   description: 'No /etc/ssh/ssh_host_*_key in the image; says whether cloud-init regenerates them at first boot.',
@@ -43,33 +50,29 @@ export const sshHostKeys: CheckModule = {
   },
   remedy: 'remove /etc/ssh/ssh_host_*_key* last thing before the snapshot (when cloud-init regenerates them)',
   severity: 'warn',
-  fixable: true,
-  appliesTo: () => true,
+  codes: {
+    'host-key': (f) => [fixes.removeFile(at(f)), fixes.removeFile(`${at(f)}.pub`)],
+    // Without regeneration the Droplet's sshd would have no key at all: left for the vendor.
+    'host-key-kept': null,
+  },
   async run(host) {
     const names = (await host.list(SSH_DIR)) ?? [];
     const keys = names.filter((name) => HOST_KEY.test(name));
     const findings: Finding[] = [];
+    const { regenerated, reason } = await hostKeysRegenerated(host);
     for (const name of keys) {
       const path = posix.join(SSH_DIR, name);
       try {
         const stats = await host.lstat(path);
         if (!stats?.isFile()) continue;
         const type = (HOST_KEY.exec(name)?.[1] ?? '').toUpperCase();
-        findings.push(problem('warn', 'host-key', `${type} host key${await fingerprintOf(host, `${path}.pub`)} would be shared by every Droplet`, path));
+        const message = `${type} host key${await fingerprintOf(host, `${path}.pub`)} would be shared by every Droplet`;
+        findings.push(regenerated ? problem('warn', 'host-key', message, path) : problem('warn', 'host-key-kept', `${message} (${reason}, so it is not removed)`, path));
       } catch (err) {
         findings.push(couldNotCheck(err, path));
       }
     }
-    const { regenerated, reason } = await hostKeysRegenerated(host);
     if (findings.length === 0) return { summary: `no host keys; ${regenerated ? reason : `but ${reason}: sshd may not start on a Droplet`}`, findings };
     return { summary: `${findings.length} host key${findings.length === 1 ? '' : 's'}; ${regenerated ? reason : `${reason}, so remove them only after enabling that`}`, findings };
   },
-  // Only when cloud-init makes new ones: otherwise the Droplet's sshd would have no key at all.
-  plan: async (host, report) => {
-    const { regenerated, reason } = await hostKeysRegenerated(host);
-    return actionsFromFindings(report, {
-      'host-key': (f) =>
-        [f.path, `${f.path}.pub`].map((path) => ({ kind: 'remove-file' as const, path, phase: PHASE.ssh, ...(regenerated ? {} : { skip: `not removed: ${reason}` }) })),
-    });
-  },
-};
+});

@@ -1,39 +1,53 @@
 // A private key in an image is a credential handed to every Droplet owner (and anyone who
 // downloads a snapshot). Keys are recognised by content, whatever their name, and never shown.
 import { posix } from 'node:path';
-import { homeDirectories, ownerOf } from '../agent/facts/homes.js';
+import type { Stats } from 'node:fs';
+import { findInHomes } from '../agent/facts/homes.js';
 import { describePrivateKey } from '../agent/facts/ssh-keys.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
-import { fileKind, type Host } from '../agent/host.js';
-import type { CheckModule, Finding } from '../agent/types.js';
-import { PHASE } from '../agent/cleanup/actions.js';
-import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
+import { fileKind, isWalkError, type Host } from '../agent/host.js';
+import { fixes } from '../agent/cleanup/actions.js';
+import { at } from '../agent/fix-inputs.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
 
 // Checked by ssh-authorized-keys.
 const AUTHORIZED_KEYS = new Set(['authorized_keys', 'authorized_keys2']);
 const KNOWN_HOSTS = new Set(['known_hosts', 'known_hosts.old']);
-// Enough for any key; a larger file is not read further.
+// Enough for any key's header; the rest of a larger file is not needed.
 const HEAD_BYTES = 64 * 1024;
 
-async function inspectSshFile(host: Host, path: string, owner: string): Promise<Finding | null> {
+// A .ssh holding more is not a .ssh: say so rather than walk it for ever.
+const MAX_ENTRIES = 10_000;
+
+function describeKey(key: NonNullable<ReturnType<typeof describePrivateKey>>): string {
+  const size = [key.bits, key.fingerprint].filter(Boolean).join(' ');
+  const details = [size, key.encrypted ? 'passphrase-protected' : ''].filter(Boolean).join(', ');
+  return `${key.format} ${key.type} private key${details ? ` (${details})` : ''}`;
+}
+
+/** A link in .ssh: ssh follows it, so a key at its target counts (the target is not removed). */
+async function inspectLink(host: Host, path: string, owner: string): Promise<Finding> {
+  const target = await host.stat(path);
+  if (target?.isFile() && target.size > 0) {
+    const key = describePrivateKey((await host.readText(path, { maxBytes: HEAD_BYTES, head: true })) ?? '');
+    if (key) return problem('fail', 'private-key-link', `link to a ${describeKey(key)} of ${owner} at ${host.canonical(path)}`, path);
+  }
+  return problem('warn', 'stray-special', `symbolic link in the .ssh directory of ${owner}`, path);
+}
+
+async function inspectSshFile(host: Host, path: string, stats: Stats, owner: string): Promise<Finding | null> {
   const name = posix.basename(path);
   if (AUTHORIZED_KEYS.has(name)) return null;
-  const stats = await host.lstat(path);
-  if (!stats) return null;
-  if (!stats.isFile()) {
-    return problem('warn', 'stray-file', `${fileKind(stats)} in the .ssh directory of ${owner} (not followed)`, path);
-  }
+  if (stats.isSymbolicLink()) return inspectLink(host, path, owner);
+  if (!stats.isFile()) return problem('warn', 'stray-special', `${fileKind(stats)} in the .ssh directory of ${owner}`, path);
   if (stats.size === 0) {
     const looksLikeKey = /^id_/.test(name) && !name.endsWith('.pub');
-    return looksLikeKey ? problem('warn', 'empty-key', `empty key file in the .ssh directory of ${owner}`, path) : problem('warn', 'stray-file', `empty file in the .ssh directory of ${owner}`, path);
+    return looksLikeKey ? problem('warn', 'empty-key', `empty key file in the .ssh directory of ${owner}`, path) : problem('warn', 'stray-special', `empty file in the .ssh directory of ${owner}`, path);
   }
-  const head = (await host.readText(path, { maxBytes: HEAD_BYTES, follow: false })) ?? '';
+  const head = (await host.readText(path, { maxBytes: HEAD_BYTES, head: true, follow: false })) ?? '';
   const key = describePrivateKey(head);
-  if (key) {
-    const size = [key.bits, key.fingerprint].filter(Boolean).join(' ');
-    const details = [size, key.encrypted ? 'passphrase-protected' : ''].filter(Boolean).join(', ');
-    return problem('fail', 'private-key', `${key.format} ${key.type} private key of ${owner}${details ? ` (${details})` : ''}`, path);
-  }
+  if (key) return problem('fail', 'private-key', `${describeKey(key)} of ${owner}`, path);
   if (KNOWN_HOSTS.has(name)) {
     const entries = head.split('\n').filter((line) => line.trim() && !line.startsWith('#')).length;
     return entries > 0 ? problem('warn', 'known-hosts', `known_hosts of ${owner} lists ${entries} host${entries === 1 ? '' : 's'}`, path) : null;
@@ -41,7 +55,37 @@ async function inspectSshFile(host: Host, path: string, owner: string): Promise<
   return problem('warn', 'stray-file', `stray file in the .ssh directory of ${owner} (${stats.size} bytes)`, path);
 }
 
-export const sshPrivateKeys: CheckModule = {
+/** Every file under a home's .ssh, at any depth; a .ssh that is a link is followed inside the image. */
+async function inspectSshDir(host: Host, home: string, owner: string): Promise<Finding[]> {
+  const sshDir = posix.join(home, '.ssh');
+  const stats = await host.lstat(sshDir);
+  if (!stats) return [];
+  if (!(await host.stat(sshDir))?.isDirectory()) {
+    return [problem('warn', 'stray-special', `.ssh of ${owner} is a ${fileKind(stats)}${stats.isSymbolicLink() ? ' that does not lead to a directory' : ''}`, sshDir)];
+  }
+  const findings: Finding[] = [];
+  let entries = 0;
+  for await (const entry of host.walk(sshDir)) {
+    if (++entries > MAX_ENTRIES) {
+      findings.push(couldNotCheck(`${sshDir}: more than ${MAX_ENTRIES} entries (not all looked at)`, sshDir));
+      break;
+    }
+    if (isWalkError(entry)) {
+      findings.push(couldNotCheck(`${entry.path}: ${entry.error}`, entry.path));
+      continue;
+    }
+    if (entry.stats.isDirectory()) continue;
+    try {
+      const finding = await inspectSshFile(host, entry.path, entry.stats, owner);
+      if (finding) findings.push(finding);
+    } catch (err) {
+      findings.push(couldNotCheck(err, entry.path));
+    }
+  }
+  return findings;
+}
+
+export const sshPrivateKeys = defineCheck({
   id: 'ssh-private-keys',
   title: 'No SSH private keys',
   description: 'No private key (any name, any type) in any account\'s .ssh directory; known_hosts and other stray files warn.',
@@ -53,49 +97,17 @@ export const sshPrivateKeys: CheckModule = {
   },
   remedy: 'delete the private keys and stray files named above (and rotate those keys)',
   severity: 'fail',
-  fixable: true,
-  appliesTo: () => true,
+  codes: {
+    'private-key': (f) => [fixes.removeFile(at(f))],
+    'empty-key': (f) => [fixes.removeFile(at(f))],
+    'known-hosts': (f) => [fixes.removeFile(at(f))],
+    // Links, FIFOs and empty files go; a user's ssh config is kept: it is no secret and may be wanted.
+    'stray-special': (f) => [fixes.removeFile(at(f))],
+    'stray-file': null,
+    // The key lives where the link points, which may be an application's file: the vendor removes it.
+    'private-key-link': null,
+  },
   async run(host) {
-    const findings: Finding[] = [];
-    for (const home of await homeDirectories(host)) {
-      if (home.error) {
-        findings.push(couldNotCheck(home.error));
-        continue;
-      }
-      const owner = ownerOf(home);
-      const sshDir = posix.join(home.path, '.ssh');
-      try {
-        const dirStats = await host.lstat(sshDir);
-        if (!dirStats) continue;
-        if (!dirStats.isDirectory()) {
-          findings.push(problem('warn', 'stray-file', `.ssh of ${owner} is a ${fileKind(dirStats)} (not followed)`, sshDir));
-          continue;
-        }
-        for (const name of (await host.list(sshDir)) ?? []) {
-          const path = posix.join(sshDir, name);
-          try {
-            const finding = await inspectSshFile(host, path, owner);
-            if (finding) findings.push(finding);
-          } catch (err) {
-            findings.push(couldNotCheck(err, path));
-          }
-        }
-      } catch (err) {
-        findings.push(couldNotCheck(err, sshDir));
-      }
-    }
-    return { findings };
+    return { findings: await findInHomes(host, (home, owner) => inspectSshDir(host, home.path, owner)) };
   },
-  // Keys, empty key files and known_hosts go; of the other stray files only links and special
-  // files do (a user's ssh config is kept: it is no secret and may be wanted).
-  plan: async (host, report) => {
-    const remove = (f: Finding) => ({ kind: 'remove-file' as const, path: f.path, phase: PHASE.ssh });
-    const actions = actionsFromFindings(report, { 'private-key': remove, 'empty-key': remove, 'known-hosts': remove });
-    for (const finding of report.findings.filter((f) => f.code === 'stray-file' && f.path)) {
-      const stats = await host.lstat(finding.path as string).catch(() => null);
-      const special = stats && !stats.isFile() && !stats.isDirectory();
-      if (special || (stats?.isFile() && stats.size === 0)) actions.push({ check: report.id, ...remove(finding) });
-    }
-    return actions;
-  },
-};
+});

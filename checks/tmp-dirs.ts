@@ -3,10 +3,11 @@
 import { posix } from 'node:path';
 import { couldNotCheck, humanSize, problem } from '../agent/findings.js';
 import { fileKind, type Host } from '../agent/host.js';
-import type { CheckModule, Finding } from '../agent/types.js';
+import { fixes } from '../agent/cleanup/actions.js';
+import { at } from '../agent/fix-inputs.js';
+import { defineCheck } from '../agent/check.js';
+import type { Finding } from '../agent/types.js';
 import { agentBinaryPath } from '../agent/self.js';
-import { PHASE } from '../agent/cleanup/actions.js';
-import { actionsFromFindings } from '../agent/cleanup/from-findings.js';
 
 const TMP_DIRS = ['/tmp', '/var/tmp'];
 // Socket directories X11 and friends create: empty and harmless.
@@ -21,7 +22,7 @@ function ownBinary(host: Host): string | undefined {
   return host.mode === 'live' ? agentBinaryPath() : undefined;
 }
 
-export const tmpDirs: CheckModule = {
+export const tmpDirs = defineCheck({
   id: 'tmp-dirs',
   title: 'Temporary directories',
   description: '/tmp exists with mode 1777; /tmp and /var/tmp hold no leftover files.',
@@ -32,8 +33,13 @@ export const tmpDirs: CheckModule = {
   },
   remedy: 'make /tmp a directory with mode 1777 and empty /tmp and /var/tmp',
   severity: 'fail',
-  fixable: true,
-  appliesTo: () => true,
+  codes: {
+    'tmp-missing': () => [fixes.makeDirectory('/tmp', 0o1777)],
+    'tmp-not-directory': () => [fixes.makeDirectory('/tmp', 0o1777)],
+    'tmp-mode': () => [fixes.setMode('/tmp', 0o1777)],
+    // The cleanup engine never removes the running agent, even when it sits in /tmp.
+    leftover: (f) => [fixes.removeTree(at(f))],
+  },
   async run(host) {
     const findings: Finding[] = [];
     try {
@@ -63,12 +69,4 @@ export const tmpDirs: CheckModule = {
     }
     return { findings };
   },
-  // The cleanup engine never removes the running agent, even when it sits in /tmp.
-  plan: (_host, report) =>
-    actionsFromFindings(report, {
-      'tmp-missing': () => ({ kind: 'make-directory', path: '/tmp', mode: 0o1777, phase: PHASE.tmp }),
-      'tmp-not-directory': () => ({ kind: 'make-directory', path: '/tmp', mode: 0o1777, phase: PHASE.tmp }),
-      'tmp-mode': () => ({ kind: 'set-mode', path: '/tmp', mode: 0o1777, phase: PHASE.tmp }),
-      leftover: (f) => ({ kind: 'remove-tree', path: f.path, phase: PHASE.tmp }),
-    }),
-};
+});

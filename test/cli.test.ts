@@ -74,7 +74,7 @@ t.test('list is driven by the registry', async (t) => {
   );
   for (const row of json) {
     const check = CHECKS.find((c) => c.id === row.id)!;
-    t.same(row, { id: check.id, title: check.title, severity: check.severity, fixable: check.fixable, liveOnly: check.liveOnly ?? false, description: check.description });
+    t.same(row, { id: check.id, title: check.title, severity: check.severity, fixable: check.canFix, liveOnly: check.liveOnly, description: check.description, codes: Object.keys(check.codes) });
   }
 });
 

@@ -52,7 +52,7 @@ function ufwOn(root: string, ...tuples: string[]): void {
 t.test('the module record', async (t) => {
   t.equal(firewall.id, 'firewall');
   t.equal(firewall.severity, 'fail');
-  t.equal(firewall.fixable, false);
+  t.equal(firewall.canFix, false);
   t.notMatch(firewall.remedy, /\n/, 'remedy is one line');
   t.ok(firewall.explain.limits, 'limits are written down');
 });

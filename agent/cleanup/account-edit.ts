@@ -1,25 +1,46 @@
 // Clears password fields in /etc/shadow and friends the way vipw does: write a temporary file in
 // the same directory, fsync it, give it the original's owner, group and mode, rename it over the
 // original, fsync the directory. Killed at any point, the file is either the old or the new one.
+// The file is edited as bytes: every line but the edited field stays byte for byte (a name that
+// is not valid UTF-8 must not come back with U+FFFD in it).
 import { closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
-/** Replaces the second field of NAME's line with "!"; returns false when nothing had to change. */
-export function lockedContent(content: string, account: string): string | null {
+const NEWLINE = 0x0a;
+const COLON = 0x3a;
+const LOCKED = Buffer.from('!');
+
+/**
+ * The file with the second field of NAME's lines replaced by "!" (locked, no hash), or null when
+ * nothing had to change. NAME is compared as the parsers decode it, so whatever name they reported
+ * is the one found here.
+ */
+export function lockedContent(content: Buffer, account: string): Buffer | null {
+  const parts: Buffer[] = [];
   let changed = false;
-  const lines = content.split('\n').map((line) => {
-    if (!line.startsWith(`${account}:`)) return line;
-    const fields = line.split(':');
-    if (fields.length < 2 || fields[1] === '!' ) return line;
-    // Keep the account locked and drop the hash: "!" (passwd gets "x" back when shadow holds it).
-    fields[1] = fields[1] === 'x' ? 'x' : '!';
-    changed = fields.join(':') !== line;
-    return fields.join(':');
-  });
-  return changed ? lines.join('\n') : null;
+  let start = 0;
+  while (start <= content.length) {
+    let end = content.indexOf(NEWLINE, start);
+    if (end < 0) end = content.length;
+    const line = content.subarray(start, end);
+    const first = line.indexOf(COLON);
+    const second = first < 0 ? -1 : line.indexOf(COLON, first + 1);
+    const fieldEnd = second < 0 ? line.length : second;
+    const field = first < 0 ? null : line.subarray(first + 1, fieldEnd);
+    // "x" in /etc/passwd points to shadow: nothing to clear there.
+    if (field && line.subarray(0, first).toString('utf8') === account && !field.equals(LOCKED) && field.toString('latin1') !== 'x') {
+      parts.push(line.subarray(0, first + 1), LOCKED, line.subarray(fieldEnd));
+      changed = true;
+    } else {
+      parts.push(line);
+    }
+    if (end < content.length) parts.push(content.subarray(end, end + 1));
+    start = end + 1;
+  }
+  return changed ? Buffer.concat(parts) : null;
 }
 
-export function replaceAtomically(hostPath: string, content: string): void {
+export function replaceAtomically(hostPath: string, content: Buffer): void {
   const original = openSync(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);
   const stats = fstatSync(original);
   closeSync(original);
@@ -27,10 +48,9 @@ export function replaceAtomically(hostPath: string, content: string): void {
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
     // A full disk gives a short write: a short file must never replace the accounts file.
-    const bytes = Buffer.from(content, 'utf8');
     let written = 0;
-    while (written < bytes.length) {
-      const count = writeSync(fd, bytes, written, bytes.length - written);
+    while (written < content.length) {
+      const count = writeSync(fd, content, written, content.length - written);
       if (count <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
       written += count;
     }
@@ -53,8 +73,7 @@ export function replaceAtomically(hostPath: string, content: string): void {
 }
 
 export function lockAccount(hostPath: string, account: string): boolean {
-  const content = readFileSync(hostPath, 'utf8');
-  const updated = lockedContent(content, account);
+  const updated = lockedContent(readFileSync(hostPath), account);
   if (updated === null) return false;
   replaceAtomically(hostPath, updated);
   return true;

@@ -1,45 +1,69 @@
-// What a fix may do, as data: check modules plan actions, the cleanup engine prints, applies and
-// records them. Nothing outside these kinds ever changes the target.
+// What a fix may do, as data: findings carry actions, the cleanup engine prints, applies and
+// records them. Nothing outside these kinds ever changes the target. Adding a kind without
+// handling it everywhere (KINDS, describeAction, applyAction) is a compile error.
 
-export type ActionKind =
-  | 'run' // a package command (live mode only)
-  | 'remove-file' // unlink a file or a symlink (never its target)
-  | 'remove-tree' // a directory and everything under it, links removed as links
-  | 'truncate-file' // empty a regular file, keeping it (and its owner and mode)
-  | 'lock-account' // replace a password field by "!" in an accounts file, atomically
-  | 'set-mode'
-  | 'make-directory'
-  | 'create-file' // an empty file with a mode (RevokedKeys)
-  | 'plan'; // a fix that could not even be planned (recorded as failed, with the reason)
+/** Package steps, named without a package manager: the family's adapter gives the command. */
+export type PackageStep = 'purge' | 'upgrade' | 'autoremove' | 'clean';
 
-/** Order of application: packages first (they write logs), logs last. */
-export const PHASE = {
-  packages: 10,
-  agents: 20,
-  accounts: 30,
-  ssh: 40,
-  histories: 50,
-  state: 60,
-  tmp: 70,
-  logs: 90,
-} as const;
+export type Action =
+  | { kind: 'run'; step: PackageStep; packages?: readonly string[] }
+  | { kind: 'remove-file'; path: string }
+  | { kind: 'remove-tree'; path: string }
+  | { kind: 'truncate-file'; path: string }
+  | { kind: 'lock-account'; path: string; account: string }
+  | { kind: 'set-mode'; path: string; mode: number }
+  | { kind: 'make-directory'; path: string; mode: number }
+  | { kind: 'create-file'; path: string; mode: number }
+  | { kind: 'zero-free-space' }
+  | { kind: 'remove-self' };
 
-export interface Action {
-  check: string;
-  kind: ActionKind;
-  phase: number;
-  /** Target path (inside the image). */
-  path?: string;
-  /** argv of a `run` action. */
-  command?: string[];
-  mode?: number;
-  /** The account whose password field a lock-account action clears. */
-  account?: string;
-  /** Set when the fix decided not to act, with the reason (shown in the plan). */
-  skip?: string;
-  /** Part of the package upgrade, which --no-upgrade leaves out. */
-  upgrade?: boolean;
+export type ActionKind = Action['kind'];
+export type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;
+
+/**
+ * prepare: repairs the package managers need (a /tmp they can write to) — before the packages;
+ * packages: they write logs and caches, so they run before the files are cleaned;
+ * files: everything else, planned again after the packages ran; final: after the re-check.
+ */
+export const STAGES = ['prepare', 'packages', 'files', 'final'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/**
+ * What the action does to the path it names, for the guard that protects the running agent:
+ * nothing (a mode change), the path itself (unlink, truncate, rename over it), or the whole tree.
+ */
+export type Destroys = 'nothing' | 'path' | 'tree';
+
+interface KindSpec {
+  stage: Stage;
+  /** Order inside the stage: accounts before keys, logs last. */
+  order: number;
+  destroys: Destroys;
 }
+
+export const KINDS: { readonly [K in ActionKind]: KindSpec } = {
+  'make-directory': { stage: 'prepare', order: 0, destroys: 'path' },
+  'set-mode': { stage: 'prepare', order: 1, destroys: 'nothing' },
+  run: { stage: 'packages', order: 0, destroys: 'nothing' },
+  'lock-account': { stage: 'files', order: 0, destroys: 'path' },
+  'create-file': { stage: 'files', order: 1, destroys: 'nothing' },
+  'remove-tree': { stage: 'files', order: 2, destroys: 'tree' },
+  'remove-file': { stage: 'files', order: 3, destroys: 'path' },
+  'truncate-file': { stage: 'files', order: 4, destroys: 'path' },
+  'zero-free-space': { stage: 'final', order: 0, destroys: 'nothing' },
+  'remove-self': { stage: 'final', order: 1, destroys: 'nothing' },
+};
+
+/** Purge the DigitalOcean agent before the upgrade (no point upgrading it); clean last. */
+export const PACKAGE_STEPS: { readonly [S in PackageStep]: { order: number; partOfUpgrade: boolean } } = {
+  purge: { order: 0, partOfUpgrade: false },
+  upgrade: { order: 1, partOfUpgrade: true },
+  autoremove: { order: 2, partOfUpgrade: true },
+  clean: { order: 3, partOfUpgrade: false },
+};
+
+/** An action as planned: which check's finding it answers. */
+export type PlannedAction = Action & { check: string };
 
 export type ActionStatus = 'planned' | 'done' | 'failed' | 'skipped';
 
@@ -53,33 +77,39 @@ export interface ActionRecord {
   reason?: string;
 }
 
-export function describeAction(action: Action): string {
-  switch (action.kind) {
-    case 'run':
-      return `run: ${action.command?.join(' ')}`;
-    case 'lock-account':
-      return `remove the password hash of ${action.account} in ${action.path} (locked, no hash)`;
-    case 'set-mode':
-      return `set mode ${action.mode?.toString(8)} on ${action.path}`;
-    case 'make-directory':
-      return `create directory ${action.path} with mode ${action.mode?.toString(8)}`;
-    case 'create-file':
-      return `create empty ${action.path} with mode ${action.mode?.toString(8)}`;
-    case 'plan':
-      return `plan the fixes of ${action.check}`;
-    default:
-      return `${action.kind.replace('-', ' ')} ${action.path}`;
-  }
+export function assertNever(value: never): never {
+  throw new Error(`unhandled action kind: ${JSON.stringify(value)}`);
 }
 
-export function toRecord(action: Action, status: ActionStatus, reason?: string): ActionRecord {
-  return {
-    check: action.check,
-    kind: action.kind,
-    ...(action.path !== undefined ? { path: action.path } : {}),
-    ...(action.account !== undefined ? { account: action.account } : {}),
-    ...(action.command ? { command: action.command.join(' ') } : {}),
-    status,
-    ...(reason ? { reason } : {}),
-  };
+export function sortKey(action: Action): number[] {
+  const spec = KINDS[action.kind];
+  const step = action.kind === 'run' ? PACKAGE_STEPS[action.step].order : 0;
+  return [STAGES.indexOf(spec.stage), spec.order, step];
 }
+
+export function compareActions(a: Action, b: Action): number {
+  const [x, y] = [sortKey(a), sortKey(b)];
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
+
+/** Two findings that need the same action (several keys in one file) plan it once. */
+export function actionKey(action: Action): string {
+  return JSON.stringify(action);
+}
+
+export function pathOf(action: Action): string | undefined {
+  return 'path' in action ? action.path : undefined;
+}
+
+/** Small constructors so fix tables read as data. */
+export const fixes = {
+  removeFile: (path: string): Action => ({ kind: 'remove-file', path }),
+  removeTree: (path: string): Action => ({ kind: 'remove-tree', path }),
+  truncate: (path: string): Action => ({ kind: 'truncate-file', path }),
+  lockAccount: (path: string, account: string): Action => ({ kind: 'lock-account', path, account }),
+  setMode: (path: string, mode: number): Action => ({ kind: 'set-mode', path, mode }),
+  makeDirectory: (path: string, mode: number): Action => ({ kind: 'make-directory', path, mode }),
+  createFile: (path: string, mode: number): Action => ({ kind: 'create-file', path, mode }),
+  packages: (step: PackageStep, packages?: readonly string[]): Action => ({ kind: 'run', step, ...(packages ? { packages } : {}) }),
+};

@@ -1,30 +1,47 @@
 // Applies one planned action to the target. Symlinks are never followed: a link named like a log
 // or a key is removed as a link, its target untouched. A path that is already gone is "skipped".
-import { chmodSync, closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, fchmodSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fchmodSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PackageAdapter } from '../../distros/package-adapter.js';
 import { describeFsError, type Host } from '../host.js';
 import { describeFailure } from '../runner.js';
-import { lockAccount } from './account-edit.js';
-import type { Action, ActionRecord } from './actions.js';
-import { toRecord } from './actions.js';
+import { agentBinaryPath } from '../self.js';
+import { lockAccount, replaceAtomically } from './account-edit.js';
+import { assertNever, type ActionOf, type ActionStatus, type PlannedAction } from './actions.js';
 import type { Guard } from './guard.js';
+import { packageCommand } from './records.js';
+import { zeroFreeSpace } from './zero-fill.js';
 
 const PACKAGE_COMMAND_TIMEOUT_MS = 60 * 60 * 1000;
 
+export interface ApplyContext {
+  host: Host;
+  adapter: PackageAdapter;
+  guard: Guard;
+  /** Show progress on stderr (a terminal). */
+  progress: boolean;
+}
+
+export interface Outcome {
+  status: Exclude<ActionStatus, 'planned'>;
+  reason?: string;
+  /** The path the record names when the action has none of its own (the agent's file). */
+  path?: string;
+}
+
+const done = (reason?: string): Outcome => ({ status: 'done', ...(reason ? { reason } : {}) });
+const skipped = (reason: string): Outcome => ({ status: 'skipped', reason });
+const failed = (reason: string): Outcome => ({ status: 'failed', reason });
+
 function exists(hostPath: string): boolean {
-  try {
-    lstatSync(hostPath);
-    return true;
-  } catch {
-    return false;
-  }
+  return lstatSync(hostPath, { throwIfNoEntry: false }) !== undefined;
 }
 
 /** Removes a tree without following links; keeps whatever holds the running agent. Returns kept paths. */
 function removeTree(hostPath: string, guard: Guard): string[] {
-  if (guard.holdsAgent(hostPath) && !lstatSync(hostPath).isDirectory()) return [hostPath];
   const stats = lstatSync(hostPath);
   if (!stats.isDirectory()) {
+    if (guard.holdsAgent(hostPath)) return [hostPath];
     unlinkSync(hostPath);
     return [];
   }
@@ -35,10 +52,10 @@ function removeTree(hostPath: string, guard: Guard): string[] {
 }
 
 /**
- * Empties a log in place (a daemon keeps writing to the same file). O_NONBLOCK: a FIFO must not
+ * Empties a file in place (a daemon keeps writing to the same log). O_NONBLOCK: a FIFO must not
  * block; the fstat refuses it. Truncation is O(1) even for a 10 GB sparse log. A file with other
  * hard links (a "log" linked to /etc/shadow) is not truncated, which would empty its other names:
- * this name is removed instead. Returns the reason when it did so.
+ * this name is replaced by a new empty file with the same owner and mode, the others untouched.
  */
 function truncate(hostPath: string): string | undefined {
   const fd = openSync(hostPath, constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -46,8 +63,8 @@ function truncate(hostPath: string): string | undefined {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new Error('not a regular file');
     if (stats.nlink > 1) {
-      unlinkSync(hostPath);
-      return `it has ${stats.nlink} hard links: this name was removed, the other names are untouched`;
+      replaceAtomically(hostPath, Buffer.alloc(0));
+      return `it has ${stats.nlink} hard links: this name now holds a new empty file, the other names are untouched`;
     }
     ftruncateSync(fd, 0);
     return undefined;
@@ -65,71 +82,81 @@ function createEmpty(hostPath: string, mode: number): void {
   }
 }
 
-async function runPackageCommand(host: Host, action: Action): Promise<ActionRecord> {
-  if (host.mode !== 'live') return toRecord(action, 'skipped', 'package commands run only on the live machine (not in --root mode)');
-  const [command, ...args] = action.command ?? [];
+async function runPackageStep(context: ApplyContext, action: ActionOf<'run'>): Promise<Outcome> {
+  const [command, ...args] = packageCommand(context.adapter, action);
   // Progress goes to stderr so a Packer log shows it; stdout stays the report's.
-  const result = await host.run(command, args, {
+  const result = await context.host.run(command, args, {
     timeoutMs: PACKAGE_COMMAND_TIMEOUT_MS,
     env: { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_MODE: 'a' },
     onStderr: (chunk) => process.stderr.write(chunk),
   });
   process.stderr.write(result.stdout);
-  return result.code === 0 ? toRecord(action, 'done') : toRecord(action, 'failed', describeFailure(result));
+  return result.code === 0 ? done() : failed(describeFailure(result));
 }
 
-export async function applyAction(host: Host, action: Action, guard: Guard): Promise<ActionRecord> {
-  if (action.skip) return toRecord(action, 'skipped', action.skip);
-  if (action.kind === 'run') return runPackageCommand(host, action);
+function removeSelf(): Outcome {
+  const self = agentBinaryPath();
+  if (!self) return failed("cannot tell where the agent's own file is");
   try {
-    const hostPath = guard.resolve(action.path ?? '');
-    // A directory holding the agent is emptied around it; the agent itself is never touched.
-    const holdsAgentDir = action.kind === 'remove-tree' && exists(hostPath) && lstatSync(hostPath).isDirectory();
-    if (guard.holdsAgent(hostPath) && !holdsAgentDir) return toRecord(action, 'skipped', 'it is the running agent (use --remove-self)');
-    switch (action.kind) {
-      case 'remove-file': {
-        if (!exists(hostPath)) return toRecord(action, 'skipped', 'already gone');
-        if (lstatSync(hostPath).isDirectory()) return toRecord(action, 'failed', 'is a directory');
-        unlinkSync(hostPath);
-        break;
-      }
-      case 'remove-tree': {
-        if (!exists(hostPath)) return toRecord(action, 'skipped', 'already gone');
-        const kept = removeTree(hostPath, guard);
-        if (kept.length > 0) return toRecord(action, 'done', 'kept the running agent binary');
-        break;
-      }
-      case 'truncate-file': {
-        if (!exists(hostPath)) return toRecord(action, 'skipped', 'already gone');
-        const reason = truncate(hostPath);
-        if (reason) return toRecord(action, 'done', reason);
-        break;
-      }
-      case 'lock-account':
-        if (!lockAccount(hostPath, action.account ?? '')) return toRecord(action, 'skipped', 'already without a hash');
-        break;
-      case 'set-mode': {
-        const stats = lstatSync(hostPath);
-        if (stats.isSymbolicLink()) return toRecord(action, 'failed', 'is a symbolic link');
-        chmodSync(hostPath, action.mode ?? 0o644);
-        break;
-      }
-      case 'make-directory':
-        if (exists(hostPath) && !lstatSync(hostPath).isDirectory()) unlinkSync(hostPath);
-        mkdirSync(hostPath, { recursive: true });
-        chmodSync(hostPath, action.mode ?? 0o755);
-        break;
-      case 'create-file':
-        if (exists(hostPath)) {
-          if (!lstatSync(hostPath).isFile()) return toRecord(action, 'failed', 'exists and is not a regular file');
-          chmodSync(hostPath, action.mode ?? 0o600);
-        } else {
-          createEmpty(hostPath, action.mode ?? 0o600);
-        }
-        break;
-    }
-    return toRecord(action, 'done');
+    rmSync(self);
+    return { status: 'done', path: self };
   } catch (err) {
-    return toRecord(action, 'failed', describeFsError(err));
+    return { status: 'failed', reason: describeFsError(err), path: self };
+  }
+}
+
+/** Actions on a path of the target. */
+function applyToPath(context: ApplyContext, action: Exclude<PlannedAction, { kind: 'run' | 'zero-free-space' | 'remove-self' }>): Outcome {
+  const hostPath = context.guard.resolve(action.path);
+  switch (action.kind) {
+    case 'remove-file':
+      if (!exists(hostPath)) return skipped('already gone');
+      if (lstatSync(hostPath).isDirectory()) return failed('is a directory');
+      unlinkSync(hostPath);
+      return done();
+    case 'remove-tree':
+      if (!exists(hostPath)) return skipped('already gone');
+      return removeTree(hostPath, context.guard).length > 0 ? done('kept the running agent binary') : done();
+    case 'truncate-file':
+      if (!exists(hostPath)) return skipped('already gone');
+      return done(truncate(hostPath));
+    case 'lock-account':
+      return lockAccount(hostPath, action.account) ? done() : skipped('already without a hash');
+    case 'set-mode':
+      if (lstatSync(hostPath).isSymbolicLink()) return failed('is a symbolic link');
+      chmodSync(hostPath, action.mode);
+      return done();
+    case 'make-directory':
+      if (exists(hostPath) && !lstatSync(hostPath).isDirectory()) unlinkSync(hostPath);
+      mkdirSync(hostPath, { recursive: true });
+      chmodSync(hostPath, action.mode);
+      return done();
+    case 'create-file':
+      if (!exists(hostPath)) {
+        createEmpty(hostPath, action.mode);
+        return done();
+      }
+      if (!lstatSync(hostPath).isFile()) return failed('exists and is not a regular file');
+      chmodSync(hostPath, action.mode);
+      return done();
+    default:
+      return assertNever(action);
+  }
+}
+
+export async function applyAction(context: ApplyContext, action: PlannedAction): Promise<Outcome> {
+  try {
+    switch (action.kind) {
+      case 'run':
+        return await runPackageStep(context, action);
+      case 'zero-free-space':
+        return done(await zeroFreeSpace(context.host, context.progress));
+      case 'remove-self':
+        return removeSelf();
+      default:
+        return applyToPath(context, action);
+    }
+  } catch (err) {
+    return failed(describeFsError(err));
   }
 }

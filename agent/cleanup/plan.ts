@@ -1,39 +1,39 @@
-// Builds the cleanup plan: run the checks, ask each fixable module for its actions, order them by
-// phase (packages first, logs last), drop duplicates.
-import { runChecks, type EngineOptions } from '../engine.js';
-import type { Host } from '../host.js';
-import type { CheckModule, CheckReport } from '../types.js';
-import type { Action } from './actions.js';
+// The cleanup plan is what the findings of a check run carry: their fixes, each once, merged
+// where one command serves several findings (purging two packages), in stage and kind order.
+import type { CheckReport } from '../types.js';
+import { actionKey, compareActions, type PlannedAction } from './actions.js';
 
-export interface Plan {
-  reports: CheckReport[];
-  actions: Action[];
-}
-
-function actionKey(action: Action): string {
-  return JSON.stringify([action.kind, action.path, action.account, action.command]);
-}
-
-export async function buildPlan(host: Host, modules: readonly CheckModule[], engine: EngineOptions, noUpgrade: boolean): Promise<Plan> {
-  const reports = await runChecks(host, modules, engine);
-  const actions: Action[] = [];
-  for (const module of modules) {
-    const report = reports.find((r) => r.id === module.id);
-    if (!module.plan || !report || report.status === 'skip') continue;
-    try {
-      actions.push(...(await module.plan(host, report)));
-    } catch (err) {
-      actions.push({ check: module.id, kind: 'plan', phase: 0, skip: `could not plan: ${(err as Error).message.split('\n')[0]}` });
+export function collectFixes(reports: readonly CheckReport[]): PlannedAction[] {
+  const planned = new Map<string, PlannedAction>();
+  for (const report of reports) {
+    for (const finding of report.findings) {
+      for (const action of finding.fix ?? []) {
+        const key = action.kind === 'run' ? `${report.id}:run:${action.step}` : actionKey(action);
+        const known = planned.get(key);
+        if (known?.kind === 'run' && action.kind === 'run' && action.packages) {
+          known.packages = [...new Set([...(known.packages ?? []), ...action.packages])];
+        } else if (!known) {
+          planned.set(key, { ...action, check: report.id } as PlannedAction);
+        }
+      }
     }
   }
-  const seen = new Set<string>();
-  const unique = actions.filter((action) => {
-    const key = actionKey(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  for (const action of unique) if (noUpgrade && action.upgrade) action.skip = 'left out by --no-upgrade';
-  // Array.prototype.sort is stable: within a phase, the modules' own order stays.
-  return { reports, actions: unique.sort((a, b) => a.phase - b.phase) };
+  // Array.prototype.sort is stable: within a kind, the registry's order of checks stays.
+  return [...planned.values()].sort(compareActions);
+}
+
+/** Findings that cleanup leaves alone, and why: for the plan, so nothing is silently unfixed. */
+export function unfixed(reports: readonly CheckReport[]): { check: string; reason: string }[] {
+  const left: { check: string; reason: string }[] = [];
+  for (const report of reports) {
+    const problems = report.findings.filter((f) => f.status === 'fail' || f.status === 'warn');
+    const notFixable = problems.filter((f) => !f.fixable).length;
+    if (notFixable === 0) continue;
+    const reason =
+      report.status === 'error'
+        ? `${notFixable} problem${notFixable === 1 ? '' : 's'} not fixed: the check could not read everything it needs`
+        : `${notFixable} problem${notFixable === 1 ? '' : 's'} to fix by hand`;
+    left.push({ check: report.id, reason });
+  }
+  return left;
 }

@@ -4,7 +4,6 @@ import { statfsSync, unlinkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Host } from '../host.js';
-import type { ActionRecord } from './actions.js';
 
 const CHUNK = Buffer.alloc(4 * 1024 * 1024);
 
@@ -15,15 +14,9 @@ function progressBar(done: number, total: number): string {
   return `\ragent: zeroing free space [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${Math.round(share * 100)}%`;
 }
 
-export async function zeroFreeSpace(host: Host, showProgress: boolean): Promise<ActionRecord> {
+/** Returns what it did; throws what stopped it (the file is removed either way). */
+export async function zeroFreeSpace(host: Host, showProgress: boolean): Promise<string> {
   const file = join(host.root, `.marketplace-agent-zero-${process.pid}`);
-  const record = (status: ActionRecord['status'], reason?: string): ActionRecord => ({
-    check: 'cleanup',
-    kind: 'remove-file',
-    path: `/${file.split('/').pop()}`,
-    status,
-    ...(reason ? { reason } : {}),
-  });
   const removeFile = () => {
     try {
       unlinkSync(file);
@@ -60,9 +53,7 @@ export async function zeroFreeSpace(host: Host, showProgress: boolean): Promise<
     }
     await handle.sync().catch(() => undefined);
     if (showProgress) process.stderr.write(`${progressBar(total, total)}\n`);
-    return { ...record('done'), reason: `${Math.round(written / 1024 / 1024)} MiB of zeros written and removed` };
-  } catch (err) {
-    return record('failed', (err as Error).message.split('\n')[0]);
+    return `${Math.round(written / 1024 / 1024)} MiB of zeros written and removed`;
   } finally {
     await handle.close().catch(() => undefined);
     removeFile();

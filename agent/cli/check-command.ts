@@ -3,17 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { CHECKS_BY_ID } from '../../checks/index.js';
 import { runChecks } from '../engine.js';
 import { exitCodeOf } from '../report.js';
-import { jsonReporter } from '../reporters/json.js';
-import { REPORTERS } from '../reporters/index.js';
-import { openSession, reportOf, type SessionOptions } from './session.js';
-import { IncompleteError, UsageError } from './usage-error.js';
-
-export interface CheckOptions extends SessionOptions {
-  format?: string;
-  strict?: boolean;
-  report?: string;
-  color: boolean;
-}
+import { reporterFor } from '../reporters/index.js';
+import { toJson } from '../reporters/json.js';
+import type { Invocation } from './commands.js';
+import { openSession, reportOf, sessionOptionsOf } from './session.js';
+import { IncompleteError } from './usage-error.js';
 
 function writeJsonFile(path: string, text: string): void {
   try {
@@ -23,13 +17,12 @@ function writeJsonFile(path: string, text: string): void {
   }
 }
 
-export async function checkCommand(options: CheckOptions): Promise<number> {
-  const reporter = REPORTERS.get(options.format ?? 'text');
-  if (!reporter) throw new UsageError(`--format ${options.format}: not one of text, json, junit`);
-  const session = await openSession(options, reporter.name === 'json' || options.report !== undefined);
+export async function checkCommand({ values, color }: Invocation): Promise<number> {
+  const reporter = reporterFor((values.format as string | undefined) ?? 'text');
+  const reportFile = values.report as string | undefined;
+  const session = await openSession(sessionOptionsOf(values), reporter.name === 'json' || reportFile !== undefined);
   const report = await reportOf(session, await runChecks(session.host, session.modules, session.engine));
-  const context = { color: options.color, modules: CHECKS_BY_ID };
-  if (options.report) writeJsonFile(options.report, jsonReporter.render(report, context));
-  process.stdout.write(reporter.render(report, context));
-  return exitCodeOf(report.verdict, options.strict ?? false);
+  if (reportFile) writeJsonFile(reportFile, toJson(report));
+  process.stdout.write(reporter.report(report, { color, modules: CHECKS_BY_ID }));
+  return exitCodeOf(report.verdict, values.strict === true);
 }

@@ -1,74 +1,79 @@
-// `agent cleanup`: plan; with --yes apply (packages first, then re-plan the rest so the package
-// steps' own logs go too), optionally zero the free space, check again, report.
-import { rmSync } from 'node:fs';
+// `agent cleanup`: run the checks and collect the fixes their findings carry. Without --yes, print
+// that plan (the engine's dry run). With --yes: first the repairs the package managers need and
+// the package steps; then every check runs again and every remaining fix is collected and applied
+// (so what the packages wrote goes too); then the final steps, the re-check, and the report.
 import { CHECKS_BY_ID } from '../../checks/index.js';
-import { PHASE, toRecord, type Action, type ActionRecord } from '../cleanup/actions.js';
-import { applyAction } from '../cleanup/apply.js';
+import { packageAdapter } from '../../distros/package-adapter.js';
+import { actionKey, KINDS, type ActionRecord, type PlannedAction, type Stage } from '../cleanup/actions.js';
+import { execute, type ExecuteOptions } from '../cleanup/execute.js';
 import { makeGuard } from '../cleanup/guard.js';
 import { acquireLock, LockedError } from '../cleanup/lock.js';
-import { buildPlan } from '../cleanup/plan.js';
-import { zeroFreeSpace } from '../cleanup/zero-fill.js';
+import type { CleanupOutput } from '../cleanup/output.js';
+import { collectFixes, unfixed } from '../cleanup/plan.js';
+import { describeAction } from '../cleanup/records.js';
 import { runChecks } from '../engine.js';
-import { EXIT, exitCodeOf, type Report } from '../report.js';
-import { renderOutcome, renderPlan } from '../reporters/cleanup-text.js';
-import { textReporter } from '../reporters/text.js';
-import { openSession, refreshHost, reportOf, type Session, type SessionOptions } from './session.js';
-import { IncompleteError, UsageError } from './usage-error.js';
+import { EXIT, exitCodeOf } from '../report.js';
+import { reporterFor } from '../reporters/index.js';
+import type { CheckReport } from '../types.js';
+import type { Invocation, OptionValues } from './commands.js';
+import { openSession, refreshHost, reportOf, sessionOptionsOf, type Session } from './session.js';
+import { IncompleteError } from './usage-error.js';
 
-export interface CleanupOptions extends SessionOptions {
-  yes?: boolean;
-  noUpgrade?: boolean;
-  zeroFreeSpace?: boolean;
-  removeSelf?: boolean;
-  format?: string;
-  color: boolean;
+const inStages = (stages: readonly Stage[]) => (action: PlannedAction) => stages.includes(KINDS[action.kind].stage);
+
+/** The steps the options ask for, which answer no finding: they run last. */
+function requestedSteps(values: OptionValues): PlannedAction[] {
+  return [
+    ...(values['zero-free-space'] === true ? [{ check: 'cleanup', kind: 'zero-free-space' } as const] : []),
+    ...(values['remove-self'] === true ? [{ check: 'cleanup', kind: 'remove-self' } as const] : []),
+  ];
 }
 
-export interface CleanupReport {
-  schemaVersion: 1;
-  mode: 'plan' | 'apply';
-  actions: ActionRecord[];
-  before?: Report;
-  after?: Report;
+async function executeOptions(session: Session, values: OptionValues, apply: boolean): Promise<ExecuteOptions> {
+  return {
+    host: session.host,
+    adapter: await packageAdapter(session.host),
+    guard: makeGuard(session.host, values['remove-self'] === true),
+    apply,
+    noUpgrade: values['no-upgrade'] === true,
+    progress: process.stderr.isTTY === true,
+  };
 }
 
-async function applyAll(session: Session, actions: readonly Action[], removeSelf: boolean): Promise<ActionRecord[]> {
-  const guard = makeGuard(session.host, removeSelf);
-  const records: ActionRecord[] = [];
-  for (const action of actions) records.push(await applyAction(session.host, action, guard));
-  return records;
+async function checkAll(session: Session): Promise<CheckReport[]> {
+  return runChecks(session.host, session.modules, session.engine);
 }
 
-/** Packages and agents first; then the rest is planned again, on what the package steps left. */
-async function applyInStages(session: Session, first: Action[], options: CleanupOptions): Promise<ActionRecord[]> {
-  const early = first.filter((a) => a.phase < PHASE.accounts);
-  const records = await applyAll(session, early, options.removeSelf ?? false);
-  const changed = records.some((r) => r.status === 'done');
-  const earlyModules = new Set(early.map((a) => a.check));
-  if (changed) refreshHost(session);
-  const rest = changed
-    ? (await buildPlan(session.host, session.modules.filter((m) => !earlyModules.has(m.id)), session.engine, false)).actions.filter((a) => a.phase >= PHASE.accounts)
-    : first.filter((a) => a.phase >= PHASE.accounts);
-  records.push(...(await applyAll(session, rest, options.removeSelf ?? false)));
-  return records;
-}
-
-function removeOwnBinary(): ActionRecord {
-  try {
-    rmSync(process.execPath);
-    return { check: 'cleanup', kind: 'remove-file', path: process.execPath, status: 'done' };
-  } catch (err) {
-    return { check: 'cleanup', kind: 'remove-file', path: process.execPath, status: 'failed', reason: (err as Error).message.split('\n')[0] };
+/** Applies the plan in rounds; returns the records of every action and the actions, in order. */
+async function applyInRounds(session: Session, values: OptionValues, plan: PlannedAction[]): Promise<{ records: ActionRecord[]; actions: PlannedAction[] }> {
+  const first = plan.filter(inStages(['prepare', 'packages']));
+  const records = await execute(await executeOptions(session, values, true), first);
+  const actions = [...first];
+  let rest = plan.filter(inStages(['files']));
+  if (records.some((r) => r.status === 'done')) {
+    // The lists were refreshed by the first check run: the second need not fetch them again.
+    refreshHost(session, { offline: true });
+    const applied = new Set(first.map(actionKey));
+    rest = collectFixes(await checkAll(session)).filter((a) => !applied.has(actionKey(a)) && KINDS[a.kind].stage !== 'final');
   }
+  const steps = requestedSteps(values);
+  const beforeRecheck = [...rest, ...steps.filter((a) => a.kind !== 'remove-self')];
+  records.push(...(await execute(await executeOptions(session, values, true), beforeRecheck)));
+  actions.push(...beforeRecheck);
+  return { records, actions };
 }
 
-export async function cleanupCommand(options: CleanupOptions): Promise<number> {
-  const format = options.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format ${format}: not one of text, json`);
-  const session = await openSession(options, format === 'json');
-  const context = { color: options.color, modules: CHECKS_BY_ID };
+function describeAll(session: Session, actions: readonly PlannedAction[]): Promise<string[]> {
+  return packageAdapter(session.host).then((adapter) => actions.map((action) => describeAction(action, adapter)));
+}
+
+export async function cleanupCommand({ values, color }: Invocation): Promise<number> {
+  const reporter = reporterFor((values.format as string | undefined) ?? 'text');
+  const session = await openSession(sessionOptionsOf(values), reporter.name === 'json');
+  const context = { color, modules: CHECKS_BY_ID };
+  const target = session.host.mode === 'live' ? 'this machine' : session.host.root;
   let release: (() => void) | undefined;
-  if (options.yes) {
+  if (values.yes === true) {
     try {
       release = acquireLock(session.host.root);
     } catch (err) {
@@ -77,20 +82,33 @@ export async function cleanupCommand(options: CleanupOptions): Promise<number> {
     }
   }
   try {
-    const plan = await buildPlan(session.host, session.modules, session.engine, options.noUpgrade ?? false);
-    if (!options.yes) {
-      const records = plan.actions.map((a) => toRecord(a, a.skip ? 'skipped' : 'planned', a.skip));
-      const output: CleanupReport = { schemaVersion: 1, mode: 'plan', actions: records, before: await reportOf(session, plan.reports) };
-      process.stdout.write(format === 'json' ? JSON.stringify(output, null, 2) + '\n' : renderPlan(plan.actions, session.host.mode === 'live' ? 'this machine' : session.host.root));
+    const reports = await checkAll(session);
+    const plan = [...collectFixes(reports), ...requestedSteps(values)];
+    if (values.yes !== true) {
+      const records = await execute(await executeOptions(session, values, false), plan);
+      const output: CleanupOutput = {
+        json: { schemaVersion: 1, mode: 'plan', actions: records, before: await reportOf(session, reports) },
+        descriptions: await describeAll(session, plan),
+        target,
+        unfixed: unfixed(reports),
+      };
+      process.stdout.write(reporter.cleanup?.(output, context) ?? '');
       return EXIT.ok;
     }
-    const records = await applyInStages(session, plan.actions, options);
-    if (options.zeroFreeSpace) records.push(await zeroFreeSpace(session.host, process.stderr.isTTY === true));
+    const { records, actions } = await applyInRounds(session, values, plan);
     refreshHost(session);
-    const after = await reportOf(session, await runChecks(session.host, session.modules, session.engine));
-    if (options.removeSelf) records.push(removeOwnBinary());
-    const output: CleanupReport = { schemaVersion: 1, mode: 'apply', actions: records, after };
-    process.stdout.write(format === 'json' ? JSON.stringify(output, null, 2) + '\n' : renderOutcome(records) + textReporter.render(after, context));
+    const afterReports = await checkAll(session);
+    const selfStep = requestedSteps(values).filter((a) => a.kind === 'remove-self');
+    records.push(...(await execute(await executeOptions(session, values, true), selfStep)));
+    actions.push(...selfStep);
+    const after = await reportOf(session, afterReports);
+    const output: CleanupOutput = {
+      json: { schemaVersion: 1, mode: 'apply', actions: records, after },
+      descriptions: await describeAll(session, actions),
+      target,
+      unfixed: unfixed(afterReports),
+    };
+    process.stdout.write(reporter.cleanup?.(output, context) ?? '');
     const code = exitCodeOf(after.verdict, false);
     return code === EXIT.ok && records.some((r) => r.status === 'failed') ? EXIT.incomplete : code;
   } finally {

@@ -1,5 +1,8 @@
-// The command table: parsing, `--help` and `help COMMAND` are generated from it.
+// The command table: parsing, --format choices, `--help`, `help COMMAND` and dispatch are all
+// driven from it. Each command's code is loaded when it runs, so `--version` and `help` start
+// without evaluating the checks.
 import type { ParseArgsConfig } from 'node:util';
+import { formatsFor } from '../reporters/index.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -8,85 +11,106 @@ export interface OptionSpec {
   choices?: readonly string[];
 }
 
+export type OptionValues = Record<string, string | boolean | undefined>;
+
+export interface Invocation {
+  values: OptionValues;
+  positionals: string[];
+  /** Colour the output: a terminal, no NO_COLOR, no --no-color. */
+  color: boolean;
+}
+
 export interface CommandSpec {
   name: string;
   summary: string;
-  usage: string;
   options: Record<string, OptionSpec>;
   positionals?: { min: number; max: number; name: string };
+  run(invocation: Invocation): Promise<number>;
 }
 
 const colorOption: OptionSpec = { type: 'boolean', description: 'never colour the output (also: NO_COLOR set, or not a terminal)' };
+const formatOption = (output: 'report' | 'cleanup' | 'list'): OptionSpec => ({ type: 'string', value: 'FORMAT', description: 'output format on stdout', choices: formatsFor(output) });
+const selection = {
+  only: { type: 'string', value: 'ID,..', description: 'run only these checks' },
+  skip: { type: 'string', value: 'ID,..', description: 'do not run these checks' },
+} as const;
+const sessionOptions = {
+  offline: { type: 'boolean', description: 'do not refresh package lists: use those on disk (the report says so)' },
+  config: { type: 'string', value: 'FILE', description: 'config file (default /etc/marketplace-agent.ini when it exists)' },
+  timeout: { type: 'string', value: 'SECONDS', description: 'time limit of each check (default 300)' },
+} as const;
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'check',
     summary: 'check the image and report every problem',
-    usage: 'agent check [--root DIR] [--format text|json|junit] [--only ID,..] [--skip ID,..] [--strict] [--offline] [--config FILE] [--report FILE] [--no-color]',
     options: {
       root: { type: 'string', value: 'DIR', description: 'check the image mounted at DIR instead of this machine (no root needed)' },
-      format: { type: 'string', value: 'FORMAT', description: 'output format on stdout', choices: ['text', 'json', 'junit'] },
-      only: { type: 'string', value: 'ID,..', description: 'run only these checks' },
-      skip: { type: 'string', value: 'ID,..', description: 'do not run these checks' },
+      format: formatOption('report'),
+      ...selection,
       strict: { type: 'boolean', description: 'exit 1 on warnings too' },
-      offline: { type: 'boolean', description: 'do not refresh package lists: use those on disk (the report says so)' },
-      config: { type: 'string', value: 'FILE', description: 'config file (default /etc/marketplace-agent.ini when it exists)' },
+      ...sessionOptions,
       report: { type: 'string', value: 'FILE', description: 'also write the JSON report to FILE' },
-      timeout: { type: 'string', value: 'SECONDS', description: 'time limit of each check (default 300)' },
       'no-color': colorOption,
     },
+    run: async (invocation) => (await import('./check-command.js')).checkCommand(invocation),
   },
   {
     name: 'cleanup',
     summary: 'plan (and with --yes apply) the fixes, then check again',
-    usage: 'agent cleanup [--root DIR] [--yes] [--only ID,..] [--skip ID,..] [--no-upgrade] [--zero-free-space] [--remove-self] [--format text|json]',
     options: {
       root: { type: 'string', value: 'DIR', description: 'clean the image mounted at DIR (package commands are skipped there)' },
       yes: { type: 'boolean', description: 'apply the plan; without it nothing is changed' },
-      only: { type: 'string', value: 'ID,..', description: 'fix only what these checks find' },
-      skip: { type: 'string', value: 'ID,..', description: 'leave what these checks find' },
+      only: { ...selection.only, description: 'fix only what these checks find' },
+      skip: { ...selection.skip, description: 'leave what these checks find' },
       'no-upgrade': { type: 'boolean', description: 'do not upgrade packages' },
       'zero-free-space': { type: 'boolean', description: 'fill the free space with zeros and remove the file (smaller snapshots)' },
       'remove-self': { type: 'boolean', description: "delete the agent's own binary at the very end" },
-      offline: { type: 'boolean', description: 'do not refresh package lists' },
-      config: { type: 'string', value: 'FILE', description: 'config file (default /etc/marketplace-agent.ini when it exists)' },
-      format: { type: 'string', value: 'FORMAT', description: 'output format', choices: ['text', 'json'] },
-      timeout: { type: 'string', value: 'SECONDS', description: 'time limit of each check (default 300)' },
+      ...sessionOptions,
+      format: formatOption('cleanup'),
       'no-color': colorOption,
     },
+    run: async (invocation) => (await import('./cleanup-command.js')).cleanupCommand(invocation),
   },
   {
     name: 'list',
     summary: 'list every check with its id, severity and whether cleanup can fix it',
-    usage: 'agent list [--format text|json] [--no-color]',
-    options: {
-      format: { type: 'string', value: 'FORMAT', description: 'output format', choices: ['text', 'json'] },
-      'no-color': colorOption,
-    },
+    options: { format: formatOption('list'), 'no-color': colorOption },
+    run: async (invocation) => (await import('./list-command.js')).listCommand(invocation),
   },
   {
     name: 'explain',
     summary: 'what a check looks at, why it matters, and how to fix it by hand',
-    usage: 'agent explain ID',
     options: {},
     positionals: { min: 1, max: 1, name: 'ID' },
+    run: async (invocation) => (await import('./list-command.js')).explainCommand(invocation.positionals[0]),
   },
   {
     name: 'help',
     summary: 'show help for a command',
-    usage: 'agent help [COMMAND]',
     options: {},
     positionals: { min: 0, max: 1, name: 'COMMAND' },
+    run: async (invocation) => (await import('./help.js')).helpCommand(invocation.positionals[0]),
   },
   {
     name: 'version',
     summary: 'print the version',
-    usage: 'agent version',
     options: {},
+    run: async () => (await import('./help.js')).versionCommand(),
   },
 ];
 
 export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandSpec> = new Map(COMMANDS.map((c) => [c.name, c]));
+
+/** The usage line, from the options: `agent check [--root DIR] [--format text|json|junit] ...`. */
+export function usageOf(spec: CommandSpec): string {
+  const options = Object.entries(spec.options).map(([name, option]) => {
+    if (option.type === 'boolean') return `[--${name}]`;
+    return `[--${name} ${option.choices ? option.choices.join('|') : option.value}]`;
+  });
+  const positional = spec.positionals ? [spec.positionals.min > 0 ? spec.positionals.name : `[${spec.positionals.name}]`] : [];
+  return ['agent', spec.name, ...positional, ...options].join(' ');
+}
 
 export function parseArgsConfig(spec: CommandSpec): ParseArgsConfig['options'] {
   const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };

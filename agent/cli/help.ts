@@ -1,7 +1,8 @@
 // Help text, generated from the command table.
 import { EXIT } from '../report.js';
 import { AGENT_NAME, VERSION } from '../version.js';
-import { COMMANDS, type CommandSpec } from './commands.js';
+import { COMMANDS, COMMANDS_BY_NAME, usageOf, type CommandSpec } from './commands.js';
+import { UsageError } from './usage-error.js';
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -38,11 +39,27 @@ export function commandHelp(spec: CommandSpec): string {
   });
   const width = Math.max(0, ...rows.map(([flag]) => flag.length));
   return [
-    `Usage: ${spec.usage}`,
+    `Usage: ${usageOf(spec)}`,
     '',
     `${spec.summary[0].toUpperCase()}${spec.summary.slice(1)}.`,
     ...(rows.length > 0 ? ['', 'Options:', ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`)] : []),
     ...(spec.name === 'check' ? ['', exitCodesHelp()] : []),
     '',
   ].join('\n');
+}
+
+export async function helpCommand(topic: string | undefined): Promise<number> {
+  if (!topic) {
+    process.stdout.write(mainHelp());
+    return EXIT.ok;
+  }
+  const target = COMMANDS_BY_NAME.get(topic);
+  if (!target) throw new UsageError(`help: unknown command '${topic}'`);
+  process.stdout.write(commandHelp(target));
+  return EXIT.ok;
+}
+
+export async function versionCommand(): Promise<number> {
+  process.stdout.write(`${VERSION}\n`);
+  return EXIT.ok;
 }

@@ -1,24 +1,20 @@
 // `agent list` and `agent explain ID`: both read only the registry.
 import { CHECKS, CHECKS_BY_ID } from '../../checks/index.js';
+import { reporterFor } from '../reporters/index.js';
+import type { Invocation } from './commands.js';
 import { UsageError } from './usage-error.js';
 
-export function listCommand(format = 'text'): number {
-  if (format === 'json') {
-    const rows = CHECKS.map(({ id, title, severity, fixable, description, liveOnly }) => ({ id, title, severity, fixable, liveOnly: liveOnly ?? false, description }));
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-    return 0;
-  }
-  if (format !== 'text') throw new UsageError(`--format ${format}: not one of text, json`);
-  const width = Math.max(...CHECKS.map((c) => c.id.length));
-  const lines = CHECKS.map((c) => `${c.id.padEnd(width)}  ${c.severity.padEnd(4)}  ${c.fixable ? 'fix' : '   '}  ${c.title}: ${c.description}`);
-  process.stdout.write([`${'ID'.padEnd(width)}  SEV   FIX  WHAT`, ...lines, ''].join('\n'));
+export async function listCommand({ values, color }: Invocation): Promise<number> {
+  const reporter = reporterFor((values.format as string | undefined) ?? 'text');
+  process.stdout.write(reporter.list?.(CHECKS, { color, modules: CHECKS_BY_ID }) ?? '');
   return 0;
 }
 
-export function explainCommand(id: string): number {
+export async function explainCommand(id: string): Promise<number> {
   const check = CHECKS_BY_ID.get(id);
   if (!check) throw new UsageError(`unknown check id '${id}' (see: agent list)`);
   const { explain } = check;
+  const codes = Object.entries(check.codes).map(([code, fix]) => `${code}${fix ? ' (cleanup fixes it)' : ''}`);
   const text = [
     `${check.id}: ${check.title}`,
     '',
@@ -31,7 +27,9 @@ export function explainCommand(id: string): number {
     `Fix by hand: ${explain.manualFix}`,
     ...(explain.limits ? ['', `Limits: ${explain.limits}`] : []),
     '',
-    `Severity: ${check.severity}. ${check.fixable ? 'agent cleanup --yes fixes it.' : 'agent cleanup cannot fix it.'}${check.liveOnly ? ' Live machines only.' : ''}`,
+    `Finding codes: ${codes.join(', ')}.`,
+    '',
+    `Severity: ${check.severity}. ${check.canFix ? 'agent cleanup --yes fixes what its fixable codes report.' : 'agent cleanup cannot fix it.'}${check.liveOnly ? ' Live machines only.' : ''}`,
     '',
     `Config file (--config FILE, or /etc/marketplace-agent.ini):`,
     `  [check.${check.id}]`,

@@ -7,6 +7,7 @@ import { liveFacts } from '../facts/live-host.js';
 import { Host } from '../host.js';
 import { buildReport, type Report } from '../report.js';
 import type { CheckModule, CheckReport } from '../types.js';
+import type { OptionValues } from './commands.js';
 import { selectChecks } from './select-checks.js';
 import { openTarget } from './target.js';
 import { IncompleteError, UsageError } from './usage-error.js';
@@ -18,6 +19,19 @@ export interface SessionOptions {
   offline?: boolean;
   config?: string;
   timeout?: string;
+}
+
+/** The options `check` and `cleanup` share, from the parsed command line. */
+export function sessionOptionsOf(values: OptionValues): SessionOptions {
+  const text = (name: string) => values[name] as string | undefined;
+  return {
+    root: text('root'),
+    only: text('only'),
+    skip: text('skip'),
+    offline: values.offline === true ? true : undefined,
+    config: text('config'),
+    timeout: text('timeout'),
+  };
 }
 
 export interface Session {
@@ -73,10 +87,13 @@ async function factsFor(host: Host): Promise<Report['host']['facts']> {
   return liveFacts(host).catch(() => undefined);
 }
 
-/** A new Host on the same target, with nothing memoised (after the target changed). */
-export function refreshHost(session: Session): void {
+/**
+ * A new Host on the same target, with nothing memoised (after the target changed). `offline`: the
+ * package lists were just refreshed, so the checks need not refresh them again.
+ */
+export function refreshHost(session: Session, overrides: { offline?: boolean } = {}): void {
   const { root, mode, settings } = session.host;
-  session.host = new Host(root, mode, settings);
+  session.host = new Host(root, mode, { ...settings, ...overrides });
 }
 
 export async function reportOf(session: Session, checks: CheckReport[]): Promise<Report> {

@@ -25,7 +25,7 @@ function needsHome(pattern: string): boolean {
   return !pattern.startsWith('/') || [...pattern.matchAll(/%([%hUu])/g)].some((token) => token[1] === 'h');
 }
 
-export function authorizedKeysFiles(host: Host): Promise<{ files: KeysFileCandidate[]; errors: string[] }> {
+export function authorizedKeysFiles(host: Host): Promise<KeysFileCandidate[]> {
   return host.memo('authorized-keys-files', async () => {
     const config = await readSshdConfig(host);
     const settings = allSettings(config, 'authorizedkeysfile');
@@ -42,8 +42,7 @@ export function authorizedKeysFiles(host: Host): Promise<{ files: KeysFileCandid
         if (!known.users.includes(user)) known.users.push(user);
       } else files.set(path, { path, users: [user] });
     };
-    const errors = homes.filter((home) => home.error).map((home) => home.error as string);
-    for (const home of homes.filter((h) => !h.error)) {
+    for (const home of homes) {
       for (const user of home.users) {
         const uid = uids.get(user) ?? -1;
         for (const pattern of patterns) if (needsHome(pattern)) add(expandPattern(pattern, user, uid, home.path), user);
@@ -53,6 +52,6 @@ export function authorizedKeysFiles(host: Host): Promise<{ files: KeysFileCandid
     for (const entry of passwd) {
       for (const pattern of patterns) if (!needsHome(pattern)) add(expandPattern(pattern, entry.name, entry.uid, ''), entry.name);
     }
-    return { files: [...files.values()], errors };
+    return [...files.values()];
   });
 }

@@ -1,7 +1,9 @@
 // The parts of cloud-init's configuration (/etc/cloud/cloud.cfg and cloud.cfg.d/*.cfg, merged in
-// lexical order, later files winning) that decide what happens at a Droplet's first boot. Only the
-// top-level keys the checks need are read; this is not a YAML parser.
+// lexical order, later files winning) that decide what happens at a Droplet's first boot. Parsed
+// as YAML 1.1, as cloud-init's PyYAML does (so `yes` and `off` are booleans). A file that cannot
+// be read or parsed is recorded as unread: its setting could change what the checks conclude.
 import { posix } from 'node:path';
+import { parse } from 'yaml';
 import type { Host } from '../host.js';
 
 export interface CloudConfig {
@@ -10,50 +12,58 @@ export interface CloudConfig {
   sshDeletekeys: boolean;
   /** Modules of the cloud_init_modules stage (the ssh module regenerates host keys). */
   initModules: string[];
-  errors: string[];
 }
 
-const TRUE = new Set(['true', 'yes', 'on', '1']);
+const MAIN = '/etc/cloud/cloud.cfg';
+const DROP_INS = '/etc/cloud/cloud.cfg.d';
+const MAX_BYTES = 1024 * 1024;
 
-function parseBoolean(text: string): boolean | undefined {
-  const value = text.trim().replace(/^["']|["']$/g, '').toLowerCase();
-  if (TRUE.has(value)) return true;
-  if (['false', 'no', 'off', '0'].includes(value)) return false;
-  return undefined;
+/** A module entry is a name, or [name, frequency]. */
+function moduleNames(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.map((entry) => (Array.isArray(entry) ? entry[0] : entry)).filter((name): name is string => typeof name === 'string');
 }
 
-/** Items of a top-level block list ("key:\n  - a\n  - [b, always]"), or undefined when the key is absent. */
-export function blockList(text: string, key: string): string[] | undefined {
-  const lines = text.split('\n');
-  const start = lines.findIndex((line) => new RegExp(`^${key}\\s*:\\s*$`).test(line));
-  if (start < 0) return undefined;
-  const items: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (/^\S/.test(line)) break;
-    const item = /^\s*-\s*\[?\s*["']?([\w-]+)/.exec(line);
-    if (item) items.push(item[1]);
+/** The top-level mapping of one file, or a reason why there is none. */
+export function parseCloudConfig(text: string): Record<string, unknown> | string {
+  let document: unknown;
+  try {
+    document = parse(text, { version: '1.1', uniqueKeys: false, maxAliasCount: 100 });
+  } catch {
+    // The parser's message quotes the offending line, which may hold a secret: not repeated.
+    return 'not valid YAML';
   }
-  return items;
+  if (document === null || document === undefined) return {};
+  if (typeof document !== 'object' || Array.isArray(document)) return 'not a YAML mapping';
+  return document as Record<string, unknown>;
 }
 
 export function readCloudConfig(host: Host): Promise<CloudConfig> {
-  return host.memo('cloud-config', async () => {
-    const config: CloudConfig = { files: [], sshDeletekeys: true, initModules: [], errors: [] };
-    const dropIns = ((await host.list('/etc/cloud/cloud.cfg.d').catch(() => null)) ?? []).filter((n) => n.endsWith('.cfg'));
-    for (const file of ['/etc/cloud/cloud.cfg', ...dropIns.map((n) => posix.join('/etc/cloud/cloud.cfg.d', n))]) {
+  return host.fact('cloud-config', async (unread) => {
+    const config: CloudConfig = { files: [], sshDeletekeys: true, initModules: [] };
+    let dropIns: string[] = [];
+    try {
+      dropIns = ((await host.list(DROP_INS)) ?? []).filter((name) => name.endsWith('.cfg')).map((name) => posix.join(DROP_INS, name));
+    } catch (err) {
+      unread(DROP_INS, err);
+    }
+    for (const file of [MAIN, ...dropIns]) {
       let text: string | null;
       try {
-        text = await host.readText(file, { maxBytes: 1024 * 1024 });
+        text = await host.readText(file, { maxBytes: MAX_BYTES });
       } catch (err) {
-        config.errors.push((err as Error).message);
+        unread(file, err);
         continue;
       }
       if (text === null) continue;
+      const settings = parseCloudConfig(text);
+      if (typeof settings === 'string') {
+        unread(file, settings);
+        continue;
+      }
       config.files.push(file);
-      const deletekeys = /^ssh_deletekeys\s*:\s*(.+)$/m.exec(text);
-      const parsed = deletekeys ? parseBoolean(deletekeys[1]) : undefined;
-      if (parsed !== undefined) config.sshDeletekeys = parsed;
-      config.initModules = blockList(text, 'cloud_init_modules') ?? config.initModules;
+      if (typeof settings.ssh_deletekeys === 'boolean') config.sshDeletekeys = settings.ssh_deletekeys;
+      config.initModules = moduleNames(settings.cloud_init_modules) ?? config.initModules;
     }
     return config;
   });

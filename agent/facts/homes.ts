@@ -1,5 +1,7 @@
 // Home directories as /etc/passwd names them (not assumed to be /home/NAME), each once.
+import { couldNotCheck } from '../findings.js';
 import type { Host } from '../host.js';
+import type { Finding } from '../types.js';
 import { readAccounts } from './accounts.js';
 
 export interface HomeDirectory {
@@ -8,8 +10,6 @@ export interface HomeDirectory {
   users: string[];
   /** The home resolved inside the target. */
   path: string;
-  /** Why it could not be looked at, when it could not. */
-  error?: string;
 }
 
 // Homes that are not a person's: nothing of theirs to find there, and walking / would be wrong.
@@ -21,33 +21,58 @@ export function ownerOf(home: HomeDirectory): string {
 }
 
 /** Every existing home directory of any account (keys of a system account count too), and every
- * directory in /home. */
+ * directory in /home. A home that cannot be looked at is recorded as unread. */
 export function homeDirectories(host: Host): Promise<HomeDirectory[]> {
-  return host.memo('homes', async () => {
+  return host.fact('homes', async (unread) => {
     const { passwd } = await readAccounts(host);
     const byPath = new Map<string, HomeDirectory>();
     for (const entry of passwd) {
       if (!entry.home.startsWith('/') || NOT_A_HOME.has(entry.home)) continue;
-      let path = entry.home;
-      let error: string | undefined;
+      let path: string;
       try {
         path = host.canonical(entry.home);
         if (NOT_A_HOME.has(path)) continue;
-        const stats = await host.stat(path);
-        if (!stats?.isDirectory()) continue;
+        if (!(await host.stat(path))?.isDirectory()) continue;
       } catch (err) {
-        error = (err as Error).message;
+        unread(entry.home, err);
+        continue;
       }
       const known = byPath.get(path);
       if (known) known.users.push(entry.name);
-      else byPath.set(path, { users: [entry.name], path, ...(error ? { error } : {}) });
+      else byPath.set(path, { users: [entry.name], path });
     }
     // Only real directories: a link in /home is either some account's home or nobody's files.
-    for (const name of (await host.list('/home').catch(() => null)) ?? []) {
-      if (!(await host.lstat(`/home/${name}`).catch(() => null))?.isDirectory()) continue;
-      const path = host.canonical(`/home/${name}`);
-      if (!byPath.has(path)) byPath.set(path, { users: [], path });
+    let names: string[] = [];
+    try {
+      names = (await host.list('/home')) ?? [];
+    } catch (err) {
+      unread('/home', err);
+    }
+    for (const name of names) {
+      try {
+        if (!(await host.lstat(`/home/${name}`))?.isDirectory()) continue;
+        const path = host.canonical(`/home/${name}`);
+        if (!byPath.has(path)) byPath.set(path, { users: [], path });
+      } catch (err) {
+        unread(`/home/${name}`, err);
+      }
     }
     return [...byPath.values()];
   });
+}
+
+/**
+ * Runs `inspect` on every home; what it cannot read in one home becomes that home's error finding
+ * and the other homes are still looked at. Shared by the checks that search homes.
+ */
+export async function findInHomes(host: Host, inspect: (home: HomeDirectory, owner: string) => Promise<Finding[]>): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const home of await homeDirectories(host)) {
+    try {
+      findings.push(...(await inspect(home, ownerOf(home))));
+    } catch (err) {
+      findings.push(couldNotCheck(err, home.path));
+    }
+  }
+  return findings;
 }

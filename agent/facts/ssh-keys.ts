@@ -142,19 +142,19 @@ function afterOptions(text: string): string {
  * Lines that are not comments but hold no recognisable key are reported too: sshd ignores them,
  * but a reviewer would still see them.
  */
+/** One line of an authorized_keys file; null for a blank line or a comment. */
+export function parseAuthorizedKeysLine(raw: string, line: number): AuthorizedKeysLine | null {
+  const text = raw.trim();
+  if (text === '' || text.startsWith('#')) return null;
+  // As sshd: a key at the start, or else one options field and then the key (never a key type
+  // word inside command="...").
+  const plain = keyAt(text);
+  const key = plain ?? keyAt(afterOptions(text));
+  return key ? { line, kind: 'key', key, hasOptions: !plain } : { line, kind: 'unparsable' };
+}
+
 export function parseAuthorizedKeys(content: string): AuthorizedKeysLine[] {
-  const lines: AuthorizedKeysLine[] = [];
-  content.split('\n').forEach((raw, index) => {
-    const text = raw.trim();
-    if (text === '' || text.startsWith('#')) return;
-    // As sshd: a key at the start, or else one options field and then the key (never a key type
-    // word inside command="...").
-    const plain = keyAt(text);
-    const key = plain ?? keyAt(afterOptions(text));
-    if (key) lines.push({ line: index + 1, kind: 'key', key, hasOptions: !plain });
-    else lines.push({ line: index + 1, kind: 'unparsable' });
-  });
-  return lines;
+  return content.split('\n').flatMap((raw, index) => parseAuthorizedKeysLine(raw, index + 1) ?? []);
 }
 
 export interface PrivateKeyDescription extends KeyDescription {

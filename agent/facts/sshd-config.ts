@@ -1,8 +1,8 @@
 // sshd_config as sshd reads it: keywords are case-insensitive, the first value wins, Include
 // pulls in drop-ins (in lexical order, at the point of inclusion), and a Match block makes the
 // lines after it conditional, so they are kept apart from the global settings.
-import { posix } from 'node:path';
 import type { Host } from '../host.js';
+import { expandInclude } from './include-glob.js';
 
 export interface SshdSetting {
   keyword: string;
@@ -17,9 +17,11 @@ export interface SshdConfig {
   /** Null when /etc/ssh/sshd_config does not exist. */
   mainFile: string | null;
   settings: SshdSetting[];
-  /** Files that could not be read, with the reason. */
-  errors: string[];
+  /** Every file was read (otherwise the checks that used it are `error`, through the host). */
+  complete: boolean;
 }
+
+type Unread = (path: string | undefined, reason: unknown) => void;
 
 const MAX_INCLUDE_DEPTH = 16;
 // Drop-ins that each Include the drop-in glob fan out: depth alone let 2 of them read ~2^16 files.
@@ -28,6 +30,7 @@ const MAX_FILES = 256;
 /** The state of one read of sshd_config and its includes. */
 interface Reading {
   config: SshdConfig;
+  unread: Unread;
   /** The files being read, outermost first: one of them included again is a loop. */
   stack: string[];
   files: number;
@@ -41,24 +44,6 @@ export function splitConfigWords(text: string): string[] {
   return words;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
-}
-
-/** Expands an Include pattern; wildcards are honoured in the last component, as drop-ins use them. */
-async function expandInclude(host: Host, pattern: string): Promise<string[]> {
-  const absolute = pattern.startsWith('/') ? pattern : posix.join('/etc/ssh', pattern);
-  const dir = posix.dirname(absolute);
-  const base = posix.basename(absolute);
-  if (!/[*?]/.test(base)) return [absolute];
-  const names = (await host.list(dir)) ?? [];
-  const matcher = globToRegExp(base);
-  // As glob(3): a wildcard never matches a leading dot, so only a pattern starting with '.' finds dotfiles.
-  const dotfiles = base.startsWith('.');
-  return names.filter((name) => (dotfiles || !name.startsWith('.')) && matcher.test(name)).map((name) => posix.join(dir, name));
-}
-
 // "Keyword value" or "Keyword=value". [^]* rather than .*, which stops at a CR, U+2028 or U+2029
 // inside the line and made the whole line the keyword (sshd takes them as blanks).
 const KEYWORD_LINE = /^(\S+?)(?:\s*=\s*|\s+)([^]*)$/;
@@ -68,11 +53,11 @@ function mayRead(reading: Reading, file: string): boolean {
   const including = reading.stack[reading.stack.length - 1];
   if (reading.stack.includes(file)) {
     // sshd refuses a file that is already being read; the rest of the configuration is still read.
-    reading.config.errors.push(`${including}: Include loop at ${file}`);
+    reading.unread(including, `Include loop at ${file}`);
     return false;
   }
   if (++reading.files > MAX_FILES) {
-    if (reading.files === MAX_FILES + 1) reading.config.errors.push(`${including}: Include reads more than ${MAX_FILES} files`);
+    if (reading.files === MAX_FILES + 1) reading.unread(including, `Include reads more than ${MAX_FILES} files`);
     return false;
   }
   return true;
@@ -89,12 +74,11 @@ async function readInto(host: Host, file: string, reading: Reading, inMatch: boo
 }
 
 async function readLines(host: Host, file: string, reading: Reading, inMatch: boolean): Promise<boolean> {
-  const { config } = reading;
   let content: string | null;
   try {
     content = await host.readText(file, { maxBytes: 1024 * 1024 });
   } catch (err) {
-    config.errors.push((err as Error).message);
+    reading.unread(file, err);
     return inMatch;
   }
   if (content === null) return inMatch;
@@ -113,32 +97,44 @@ async function readLines(host: Host, file: string, reading: Reading, inMatch: bo
     }
     if (keyword === 'include') {
       if (reading.stack.length > MAX_INCLUDE_DEPTH) {
-        config.errors.push(`${file}: Include nested too deeply`);
+        reading.unread(file, 'Include nested too deeply');
         continue;
       }
       for (const pattern of args) {
-        for (const included of await expandInclude(host, pattern)) {
-          conditional = await readInto(host, included, reading, conditional);
+        let included: string[];
+        try {
+          included = await expandInclude(host, pattern, '/etc/ssh');
+        } catch (err) {
+          reading.unread(undefined, err);
+          continue;
         }
+        for (const path of included) conditional = await readInto(host, path, reading, conditional);
       }
       continue;
     }
-    config.settings.push({ keyword, args, file, line: index + 1, conditional });
+    reading.config.settings.push({ keyword, args, file, line: index + 1, conditional });
   }
   return conditional;
 }
 
 /**
- * A file that cannot be read is recorded in `errors` and the rest is read; an Include directory
- * that cannot be listed throws UnreadableError (the checks that read the configuration error).
+ * A file (or Include directory) that cannot be read is recorded as unread and the rest is read:
+ * the checks that use the configuration are then `error`, never a verdict on part of it.
  */
 export function readSshdConfig(host: Host): Promise<SshdConfig> {
-  return host.memo('sshd_config', async () => {
-    const config: SshdConfig = { mainFile: null, settings: [], errors: [] };
+  return host.fact('sshd_config', async (unread) => {
+    const config: SshdConfig = { mainFile: null, settings: [], complete: true };
     const main = '/etc/ssh/sshd_config';
-    const stats = await host.stat(main).catch(() => null);
-    if (stats) config.mainFile = main;
-    await readInto(host, main, { config, stack: [], files: 0 }, false);
+    const record: Unread = (path, reason) => {
+      config.complete = false;
+      unread(path, reason);
+    };
+    try {
+      if (await host.stat(main)) config.mainFile = main;
+    } catch (err) {
+      record(main, err);
+    }
+    await readInto(host, main, { config, unread: record, stack: [], files: 0 }, false);
     return config;
   });
 }

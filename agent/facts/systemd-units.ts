@@ -12,35 +12,46 @@ export interface EnabledUnits {
   masked: Set<string>;
 }
 
-/** A unit directory with its links resolved; null for a link loop, which could not be listed anyway. */
-function canonicalOrNull(host: Host, path: string): string | null {
+/** Names in a directory; one that cannot be listed is recorded as unread (and read as empty). */
+async function listOrUnread(host: Host, path: string, unread: (path: string, reason: unknown) => void): Promise<string[]> {
   try {
-    return host.canonical(path);
-  } catch {
-    return null;
+    return (await host.list(path)) ?? [];
+  } catch (err) {
+    unread(path, err);
+    return [];
   }
 }
 
 export function enabledUnits(host: Host): Promise<EnabledUnits> {
-  return host.memo('systemd-enabled-units', async () => {
+  return host.fact('systemd-enabled-units', async (unread) => {
     const links = new Map<string, string[]>();
     const masked = new Set<string>();
     // On a merged-/usr image /lib links to usr/lib: read each real directory once.
     const seen = new Set<string>();
     for (const unitDir of UNIT_DIRS) {
-      const real = canonicalOrNull(host, unitDir);
-      if (real === null || seen.has(real)) continue;
+      let real: string;
+      try {
+        real = host.canonical(unitDir);
+      } catch (err) {
+        unread(unitDir, err);
+        continue;
+      }
+      if (seen.has(real)) continue;
       seen.add(real);
-      for (const name of (await host.list(unitDir).catch(() => null)) ?? []) {
+      for (const name of await listOrUnread(host, unitDir, unread)) {
         const path = posix.join(unitDir, name);
         if (/\.(wants|requires)$/.test(name)) {
-          for (const unit of (await host.list(path).catch(() => null)) ?? []) {
+          for (const unit of await listOrUnread(host, path, unread)) {
             const link = posix.join(path, unit);
             const known = links.get(unit) ?? [];
             if (!known.includes(link)) links.set(unit, [...known, link]);
           }
-        } else if (unitDir === '/etc/systemd/system' && (await host.lstat(path).catch(() => null))?.isSymbolicLink() && host.canonical(path) === '/dev/null') {
-          masked.add(name);
+        } else if (unitDir === '/etc/systemd/system') {
+          try {
+            if ((await host.lstat(path))?.isSymbolicLink() && host.canonical(path) === '/dev/null') masked.add(name);
+          } catch (err) {
+            unread(path, err);
+          }
         }
       }
     }

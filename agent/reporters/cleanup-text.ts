@@ -1,31 +1,42 @@
-// The cleanup plan and its outcome, for people: one line per action.
-import type { Action, ActionRecord } from '../cleanup/actions.js';
-import { describeAction } from '../cleanup/actions.js';
+// The cleanup plan and its outcome, for people: one line per action, then what is left to do by hand.
+import type { ActionRecord } from '../cleanup/actions.js';
+import type { CleanupOutput } from '../cleanup/output.js';
+import type { Report } from '../report.js';
 import { printable } from './escape.js';
 
 const MARKS: Record<ActionRecord['status'], string> = { planned: '*', done: '+', failed: 'x', skipped: '-' };
 
-export function renderPlan(actions: readonly Action[], target: string): string {
-  const todo = actions.filter((a) => !a.skip);
-  const lines = [`Cleanup plan for ${printable(target)} (nothing was changed; run with --yes to apply):`, ''];
-  for (const action of actions) {
-    const skip = action.skip ? ` (skipped: ${printable(action.skip)})` : '';
-    lines.push(`  ${action.skip ? MARKS.skipped : MARKS.planned} [${action.check}] ${printable(describeAction(action))}${skip}`);
-  }
-  if (actions.length === 0) lines.push('  nothing to do');
-  lines.push('', `${todo.length} action${todo.length === 1 ? '' : 's'} planned, ${actions.length - todo.length} skipped.`, '');
-  return lines.join('\n');
+function actionLines(output: CleanupOutput, outcome: boolean): string[] {
+  return output.json.actions.map((record, index) => {
+    const reason = record.reason ? ` (${record.status === 'skipped' && !outcome ? 'skipped: ' : ''}${printable(record.reason)})` : '';
+    const status = outcome ? `: ${record.status}` : '';
+    return `  ${MARKS[record.status]} [${record.check}] ${printable(output.descriptions[index] ?? record.kind)}${status}${reason}`;
+  });
 }
 
-export function renderOutcome(records: readonly ActionRecord[]): string {
-  const lines = ['Cleanup:'];
-  for (const record of records) {
-    const account = record.account ? ` (${record.account})` : '';
-    const what = record.command ? `run: ${record.command}` : `${record.kind} ${record.path ?? ''}${account}`;
-    const reason = record.reason ? ` (${printable(record.reason)})` : '';
-    lines.push(`  ${MARKS[record.status]} [${record.check}] ${printable(what)}: ${record.status}${reason}`);
-  }
-  const count = (status: ActionRecord['status']) => records.filter((r) => r.status === status).length;
-  lines.push(`${count('done')} done, ${count('failed')} failed, ${count('skipped')} skipped.`, '', 'Checks after cleanup:', '');
-  return lines.join('\n');
+function unfixedLines(output: CleanupOutput): string[] {
+  if (output.unfixed.length === 0) return [];
+  return ['', 'Left for you (cleanup does not fix these; see the report and agent explain ID):', ...output.unfixed.map((u) => `  ! [${u.check}] ${u.reason}`)];
+}
+
+function renderPlan(output: CleanupOutput): string {
+  const { actions } = output.json;
+  const planned = actions.filter((r) => r.status === 'planned').length;
+  const lines = [`Cleanup plan for ${printable(output.target)} (nothing was changed; run with --yes to apply):`, ''];
+  lines.push(...actionLines(output, false));
+  if (actions.length === 0) lines.push('  nothing to do');
+  lines.push(...unfixedLines(output));
+  lines.push('', `${planned} action${planned === 1 ? '' : 's'} planned, ${actions.length - planned} skipped.`);
+  if (actions.some((r) => r.kind === 'run' && r.status === 'planned')) lines.push('After the package steps the checks run again, and what the packages wrote (logs, caches) is cleaned too.');
+  return lines.join('\n') + '\n';
+}
+
+function renderOutcome(output: CleanupOutput, renderReport: (report: Report) => string): string {
+  const count = (status: ActionRecord['status']) => output.json.actions.filter((r) => r.status === status).length;
+  const lines = ['Cleanup:', ...actionLines(output, true), `${count('done')} done, ${count('failed')} failed, ${count('skipped')} skipped.`, '', 'Checks after cleanup:', ''];
+  return lines.join('\n') + (output.json.after ? renderReport(output.json.after) : '');
+}
+
+export function renderCleanup(output: CleanupOutput, renderReport: (report: Report) => string): string {
+  return output.json.mode === 'plan' ? renderPlan(output) : renderOutcome(output, renderReport);
 }

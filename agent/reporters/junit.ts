@@ -27,7 +27,7 @@ function testcase(check: CheckReport): string {
 
 export const junitReporter: Reporter = {
   name: 'junit',
-  render(report) {
+  report(report) {
     const { summary } = report;
     const attributes = [
       `name="${xmlText(report.agent.name)}"`,

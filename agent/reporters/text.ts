@@ -1,6 +1,7 @@
 // The human report: problems first, grouped by status, each with its path and what to do;
 // colour only when asked for (the CLI decides: a TTY, no NO_COLOR, no --no-color).
-import type { CheckReport, Status } from '../types.js';
+import type { CheckModule, CheckReport, Status } from '../types.js';
+import { renderCleanup } from './cleanup-text.js';
 import { printable } from './escape.js';
 import type { RenderContext, Reporter } from './types.js';
 
@@ -27,9 +28,17 @@ function describeCheck(check: CheckReport, context: RenderContext): string[] {
   return lines;
 }
 
+function renderList(checks: readonly CheckModule[]): string {
+  const width = Math.max(...checks.map((c) => c.id.length));
+  const lines = checks.map((c) => `${c.id.padEnd(width)}  ${c.severity.padEnd(4)}  ${c.canFix ? 'fix' : '   '}  ${c.title}: ${c.description}`);
+  return [`${'ID'.padEnd(width)}  SEV   FIX  WHAT`, ...lines, ''].join('\n');
+}
+
 export const textReporter: Reporter = {
   name: 'text',
-  render(report, context) {
+  list: renderList,
+  cleanup: (output, context) => renderCleanup(output, (report) => textReporter.report(report, context)),
+  report(report, context) {
     const { distro } = report.host;
     const where = report.target.mode === 'live' ? 'this machine' : report.target.root;
     const lines = [`${report.agent.name} ${report.agent.version}: ${printable(distro.name)} (${distro.family}, ${distro.packageManager}) on ${printable(where)}`, ''];

@@ -1,3 +1,4 @@
+import type { CleanupOutput } from '../cleanup/output.js';
 import type { Report } from '../report.js';
 import type { CheckModule } from '../types.js';
 
@@ -6,7 +7,13 @@ export interface RenderContext {
   modules: ReadonlyMap<string, CheckModule>;
 }
 
+/** One output format (as goss's outputs): the commands pick it by name; checks never see it. */
 export interface Reporter {
   name: string;
-  render(report: Report, context: RenderContext): string;
+  /** A check report. */
+  report(report: Report, context: RenderContext): string;
+  /** The cleanup plan or its outcome; absent: `cleanup` does not offer this format. */
+  cleanup?(output: CleanupOutput, context: RenderContext): string;
+  /** The registry of checks; absent: `list` does not offer this format. */
+  list?(checks: readonly CheckModule[], context: RenderContext): string;
 }

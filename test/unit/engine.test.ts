@@ -2,7 +2,9 @@
 import t from 'tap';
 import { Host } from '../../agent/host.js';
 import { runChecks, toCheckReport, type EngineOptions } from '../../agent/engine.js';
-import type { CheckModule, CheckReport, CheckResult, Finding, Severity } from '../../agent/types.js';
+import { defineCheck } from '../../agent/check.js';
+import { fixes } from '../../agent/cleanup/actions.js';
+import type { CheckDefinition, CheckModule, CheckReport, CheckResult, Finding, Severity } from '../../agent/types.js';
 
 const host = new Host('/nonexistent-root-for-engine-tests', 'root');
 
@@ -10,19 +12,21 @@ function finding(status: Finding['status'], code: string, path?: string): Findin
   return { status, code, message: `${code} message`, ...(path ? { path } : {}), fixable: false };
 }
 
-function fake(id: string, run: () => Promise<CheckResult>, more: Partial<CheckModule> = {}): CheckModule {
-  return {
+// The codes the fake findings use; 'fixed' carries a fix, the others none.
+const CODES = { ok: null, p: null, w: null, f: null, e: null, fixed: (f: Finding) => [fixes.removeFile(f.path ?? '/x')] };
+
+function fake(id: string, run: () => Promise<CheckResult>, more: Partial<CheckDefinition> = {}): CheckModule {
+  return defineCheck({
     id,
     title: `${id} title`,
     description: 'd',
     explain: { looksAt: '', why: '', manualFix: '' },
     severity: 'fail' as Severity,
     remedy: 'r',
-    fixable: false,
-    appliesTo: () => true,
+    codes: CODES,
     run,
     ...more,
-  };
+  });
 }
 
 const found = (...findings: Finding[]) => async (): Promise<CheckResult> => ({ findings });

@@ -31,7 +31,7 @@ const report: Report = {
 };
 
 t.test('json round-trips exactly', async (t) => {
-  const text = jsonReporter.render(report, { color: false, modules: new Map() });
+  const text = jsonReporter.report(report, { color: false, modules: new Map() });
   t.ok(text.endsWith('}\n'), 'ends with a newline');
   t.same(JSON.parse(text), report);
   t.notMatch(text, /\u001b/, 'no raw escape character in the output');
@@ -39,7 +39,7 @@ t.test('json round-trips exactly', async (t) => {
 });
 
 t.test('the same with color on: JSON never colours', async (t) => {
-  t.equal(jsonReporter.render(report, { color: true, modules: new Map() }), jsonReporter.render(report, { color: false, modules: new Map() }));
+  t.equal(jsonReporter.report(report, { color: true, modules: new Map() }), jsonReporter.report(report, { color: false, modules: new Map() }));
 });
 
 t.test('REPORTERS names every format', async (t) => {

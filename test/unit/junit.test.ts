@@ -50,7 +50,7 @@ const CHECKS: CheckReport[] = [
   { id: 'warns', title: 'W', status: 'warn', summary: '1 problem', durationMs: 4, findings: [f('warn', 'log file', '/var/log/a\nb\u001b[31m\u0000\u007f\u0085\ufffd')] },
 ];
 
-const xml = junitReporter.render(reportOf(CHECKS), { color: false, modules: new Map() });
+const xml = junitReporter.report(reportOf(CHECKS), { color: false, modules: new Map() });
 
 t.test('structure', async (t) => {
   t.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuite /);
@@ -83,7 +83,7 @@ t.test('well-formed per xmllint', { skip: hasXmllint ? false : 'xmllint not inst
 });
 
 t.test('an empty report is well-formed', { skip: hasXmllint ? false : 'xmllint not installed' }, async (t) => {
-  const empty = junitReporter.render(reportOf([]), { color: false, modules: new Map() });
+  const empty = junitReporter.report(reportOf([]), { color: false, modules: new Map() });
   t.ok(xmllint(empty).ok);
   t.equal(xmllint(empty, 'string(/testsuite/@tests)').out.trim(), '0');
 });
@@ -91,7 +91,7 @@ t.test('an empty report is well-formed', { skip: hasXmllint ? false : 'xmllint n
 // A file name can hold the UTF-8 bytes of U+FFFE or U+FFFF (valid UTF-8, but not XML 1.0
 // characters), and lone surrogates can reach a JS string: xmlText escapes them as text.
 t.test('noncharacters in a path keep the XML well-formed', { skip: hasXmllint ? false : 'xmllint not installed' }, async (t) => {
-  const odd = junitReporter.render(reportOf([{ id: 'x', title: 'X', status: 'warn', summary: 's', durationMs: 1, findings: [f('warn', 'log', '/var/log/a\ufffeb\uffff')] }]), {
+  const odd = junitReporter.report(reportOf([{ id: 'x', title: 'X', status: 'warn', summary: 's', durationMs: 1, findings: [f('warn', 'log', '/var/log/a\ufffeb\uffff')] }]), {
     color: false,
     modules: new Map(),
   });

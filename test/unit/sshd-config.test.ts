@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { Host } from '../../agent/host.js';
 import { allSettings, firstSetting, readSshdConfig, splitConfigWords, type SshdConfig } from '../../agent/facts/sshd-config.js';
 
-async function configOf(files: Record<string, string>, links: Array<[string, string]> = []): Promise<SshdConfig> {
+/** The configuration, and what it could not read as "path: reason" lines (from the host's record). */
+async function configOf(files: Record<string, string>, links: Array<[string, string]> = []): Promise<SshdConfig & { errors: string[] }> {
   const root = mkdtempSync(join(tmpdir(), 'sshd-config-'));
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(join(root, 'etc/ssh'), { recursive: true });
@@ -16,7 +17,9 @@ async function configOf(files: Record<string, string>, links: Array<[string, str
     writeFileSync(join(root, path), content);
   }
   for (const [target, path] of links) symlinkSync(target, join(root, path));
-  return readSshdConfig(new Host(root, 'root'));
+  const host = new Host(root, 'root');
+  const config = await readSshdConfig(host);
+  return { ...config, errors: host.unread.map((u) => `${u.path}: ${u.reason}`) };
 }
 
 /** keyword args@file:line, with a leading ? for conditional settings. */
@@ -195,7 +198,7 @@ for (const c of CASES) {
 
 t.test('no sshd_config', async (t) => {
   const config = await configOf({});
-  t.same(config, { mainFile: null, settings: [], errors: [] });
+  t.same(config, { mainFile: null, settings: [], complete: true, errors: [] });
 });
 
 t.test('allSettings includes the conditional ones', async (t) => {

@@ -40,8 +40,8 @@ const modules = new Map<string, CheckModule>(
   ['warns', 'fails', 'errors'].map((id) => [id, { id, remedy: `remedy for ${id}` } as unknown as CheckModule]),
 );
 
-const plain = textReporter.render(report, { color: false, modules });
-const coloured = textReporter.render(report, { color: true, modules });
+const plain = textReporter.report(report, { color: false, modules });
+const coloured = textReporter.report(report, { color: true, modules });
 
 t.test('no colour: no escape character anywhere, awkward paths escaped', async (t) => {
   t.notMatch(plain, /\u001b/, 'no ESC');
@@ -72,7 +72,7 @@ t.test('layout', async (t) => {
 });
 
 t.test('live mode names this machine', async (t) => {
-  const live = textReporter.render({ ...report, target: { root: '/', mode: 'live' } }, { color: false, modules });
+  const live = textReporter.report({ ...report, target: { root: '/', mode: 'live' } }, { color: false, modules });
   t.match(live.split('\n')[0], / on this machine$/);
 });
 
