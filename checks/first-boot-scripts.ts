@@ -40,7 +40,7 @@ export const firstBootScripts = defineCheck({
           }
           scripts++;
           if ((stats.mode & 0o111) === 0) findings.push(problem('fail', 'not-executable', 'not executable: cloud-init will skip it', path));
-          const head = (await host.readBytes(path, { maxBytes: 2 })) ?? Buffer.alloc(0);
+          const head = (await host.readBytes(path, { maxBytes: 2, head: true })) ?? Buffer.alloc(0);
           if (head.toString('latin1') !== '#!') findings.push(problem('warn', 'no-interpreter', 'does not start with #! (an interpreter line)', path));
         }
       } catch (err) {

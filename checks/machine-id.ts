@@ -52,7 +52,7 @@ export const machineId = defineCheck({
           if (finding) findings.push(finding);
           continue;
         }
-        const content = (await host.readText(path, { maxBytes: 256, follow: false })) ?? '';
+        const content = (await host.readText(path, { maxBytes: 256, head: true, follow: false })) ?? '';
         if (!NOT_AN_ID.has(content.trim())) findings.push(problem('warn', 'machine-id', 'holds a machine id that every Droplet would share', path));
       } catch (err) {
         findings.push(couldNotCheck(err, path));

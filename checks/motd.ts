@@ -33,7 +33,7 @@ export const motd = defineCheck({
       const distro = await detectDistro(host);
       const scripts = ((await host.list(UPDATE_MOTD)) ?? []).filter((name) => !DISTRO_MOTD_SCRIPTS.has(name));
       if (scripts.length > 0) return { summary: `vendor message in ${UPDATE_MOTD}/${scripts[0]}`, findings: [] };
-      const motdText = (await host.readText('/etc/motd', { maxBytes: 64 * 1024 }))?.trim() ?? '';
+      const motdText = (await host.readText('/etc/motd', { maxBytes: 64 * 1024, head: true }))?.trim() ?? '';
       if (motdText !== '' && !motdText.includes(DEBIAN_STOCK_MOTD)) return { summary: 'vendor message in /etc/motd', findings: [] };
       const dropIns = ((await host.list('/etc/motd.d')) ?? []).filter((name) => !DISTRO_MOTD_DROP_INS.has(name));
       if (dropIns.length > 0) return { summary: `vendor message in /etc/motd.d/${dropIns[0]}`, findings: [] };

@@ -131,7 +131,7 @@ t.test('--remove-self deletes the binary at the very end, after the report', asy
   const { spawnSync } = await import('node:child_process');
   const run = spawnSync(copy, ['cleanup', '--root', root, '--yes', '--remove-self', '--format', 'json'], { encoding: 'utf8', env: { PATH: process.env.PATH, AGENT_TODAY: '2026-11-24' } });
   const output = parseCleanup<CleanupJson>(run.stdout);
-  t.same(output.actions.at(-1), { check: 'cleanup', kind: 'remove-file', path: copy, status: 'done' }, 'the last action removes the binary');
+  t.same(output.actions.at(-1), { check: 'cleanup', kind: 'remove-self', path: copy, status: 'done' }, 'the last action removes the binary');
   t.notOk(existsSync(copy), 'and it is gone');
   t.equal(run.status, 0);
 });

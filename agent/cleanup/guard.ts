@@ -20,8 +20,9 @@ export interface Guard {
   refusal(action: Action): string | undefined;
 }
 
-export function makeGuard(host: Host, removeSelf: boolean): Guard {
-  const self = removeSelf ? undefined : agentBinaryPath();
+/** `agentFile`: where the running agent is on this machine (agent/self.ts knows; tests say). */
+export function makeGuard(host: Host, removeSelf: boolean, agentFile = agentBinaryPath()): Guard {
+  const self = removeSelf ? undefined : agentFile;
   const resolve = (targetPath: string): string => {
     if (!targetPath.startsWith('/')) throw new RefusedError(`not an absolute path: ${targetPath}`);
     const normal = posix.normalize(targetPath);
@@ -41,8 +42,8 @@ export function makeGuard(host: Host, removeSelf: boolean): Guard {
       } catch (err) {
         return err instanceof RefusedError ? err.message : undefined;
       }
-      // 'tree' actions keep what holds the agent while removing the rest (see apply.ts).
-      return KINDS[action.kind].destroys === 'path' && hostPath === self ? RUNNING_AGENT : undefined;
+      // A tree that holds the agent is emptied around it (see apply.ts); the agent itself is never a target.
+      return KINDS[action.kind].destroys !== 'nothing' && hostPath === self ? RUNNING_AGENT : undefined;
     },
   };
 }

@@ -121,7 +121,7 @@ ls -a ${mnt} > ${out}/ls
 `);
   t.equal(r.status, 0, `namespace script ran ${r.stderr}`);
   const output = parseCleanup<CleanupJson>(readFileSync(join(out, 'stdout'), 'utf8'));
-  const zero = output.actions.find((a) => a.check === 'cleanup' && /marketplace-agent-zero/.test(a.path ?? ''));
+  const zero = output.actions.find((a) => a.check === 'cleanup' && a.kind === 'zero-free-space');
   t.equal(zero?.status, 'done', `zeroing is recorded: ${zero?.reason}`);
   t.match(zero?.reason ?? '', /MiB of zeros written and removed/);
   t.notMatch(readFileSync(join(out, 'ls'), 'utf8'), /marketplace-agent-zero/, 'the zero file is gone');
