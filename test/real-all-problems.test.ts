@@ -6,7 +6,7 @@
 import t from 'tap';
 import { chmodSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { problemsFor } from '../fixtures/synthetic/problems.js';
+import { combinableProblemsFor } from '../fixtures/synthetic/problems.js';
 import { SecretLedger } from '../fixtures/synthetic/secrets.js';
 import { runAgentInRoot } from '../fixtures/real/agent-in-root.js';
 import { SUITES } from '../fixtures/real/debian-roots.js';
@@ -39,7 +39,7 @@ for (const suite of SUITES) {
     // plant rewrote by hand), then the synthetic plants, then the traps.
     const problems: RealProblem[] = [
       ...REAL_ROOT_PROBLEMS,
-      ...problemsFor(profile).filter((p) => !SYNTHETIC_ONLY_PROBLEMS[p.name]),
+      ...combinableProblemsFor(profile).filter((p) => !SYNTHETIC_ONLY_PROBLEMS[p.name]),
       ...TRAPS,
     ];
     for (const problem of problems) await problem.plant({ root, profile, ledger });

@@ -10,7 +10,7 @@ import { runAgentInRoot } from '../fixtures/real/agent-in-root.js';
 import { SUITES } from '../fixtures/real/debian-roots.js';
 import { addAppAccount, preparedRoot, realDebianProfile } from '../fixtures/real/scenario.js';
 import { addLocalSecurityRepo } from '../fixtures/real/security-repo.js';
-import { problemsFor } from '../fixtures/synthetic/problems.js';
+import { combinableProblemsFor } from '../fixtures/synthetic/problems.js';
 import { SecretLedger } from '../fixtures/synthetic/secrets.js';
 import { writeFile } from '../fixtures/synthetic/tree.js';
 import { parseCleanup, parseReport, TEST_TODAY } from './helpers/agent.js';
@@ -40,7 +40,7 @@ for (const suite of SUITES) {
     const ledger = new SecretLedger();
     const profile = realDebianProfile(suite);
     // The synthetic pending update replaces the package source; the rig's own repository serves one here.
-    const fixable = problemsFor(profile).filter((p) => p.name !== 'pending-security-update' && p.expect.every((e) => CHECKS_BY_ID.get(e.check)?.codes[e.code]));
+    const fixable = combinableProblemsFor(profile).filter((p) => p.name !== 'pending-security-update' && p.expect.every((e) => CHECKS_BY_ID.get(e.check)?.codes[e.code]));
     for (const problem of fixable) await problem.plant({ root, profile, ledger });
     // What a vendor's product ships: none of it may change.
     writeFile(root, '/srv/app/data/db.sqlite', Buffer.alloc(4096, 3));

@@ -7,7 +7,7 @@
 import t, { type Test } from 'tap';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { problemsFor } from '../fixtures/synthetic/problems.js';
+import { combinableProblemsFor } from '../fixtures/synthetic/problems.js';
 import { SecretLedger } from '../fixtures/synthetic/secrets.js';
 import { packerShellStep, type PackerStepResult } from '../fixtures/real/agent-in-root.js';
 import { REAL_ROOT_PROBLEMS, SYNTHETIC_ONLY_PROBLEMS } from '../fixtures/real/real-problems.js';
@@ -64,7 +64,7 @@ t.test(`${SUITE}: Packer shell provisioner step, binary copied to /tmp/agent`, {
     await addAppAccount(root);
     const profile = realDebianProfile(SUITE);
     const ledger = new SecretLedger();
-    for (const problem of [...REAL_ROOT_PROBLEMS, ...problemsFor(profile).filter((p) => !SYNTHETIC_ONLY_PROBLEMS[p.name])]) {
+    for (const problem of [...REAL_ROOT_PROBLEMS, ...combinableProblemsFor(profile).filter((p) => !SYNTHETIC_ONLY_PROBLEMS[p.name])]) {
       await problem.plant({ root, profile, ledger });
     }
     const step = await packerShellStep(root, { today: TEST_TODAY });

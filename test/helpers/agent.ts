@@ -72,3 +72,20 @@ export function findingsOf(report: ReportJson): { check: string; status: string;
 export function statusesOf(report: ReportJson): Record<string, string> {
   return Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
 }
+
+export interface CleanupRecordJson {
+  check: string;
+  kind: string;
+  path?: string;
+  account?: string;
+  command?: string;
+  status: string;
+  reason?: string;
+}
+
+export interface CleanupReportJson {
+  mode: 'plan' | 'apply';
+  actions: CleanupRecordJson[];
+  before?: ReportJson;
+  after?: ReportJson;
+}
