@@ -6,7 +6,7 @@ import { parse } from 'ini';
 import type { Finding, Severity } from './types.js';
 import { UsageError } from './cli/usage-error.js';
 
-export const DEFAULT_CONFIG_PATH = '/etc/marketplace-agent.ini';
+const DEFAULT_CONFIG_PATH = '/etc/marketplace-agent.ini';
 
 export interface AgentConfig {
   source?: string;
@@ -27,7 +27,7 @@ function listOf(value: unknown): string[] {
 }
 
 /** `*` matches within one path component, `**` across components; `code:ID` matches a finding code. */
-export function ignoreMatcher(patterns: readonly string[]): (finding: Finding) => boolean {
+function ignoreMatcher(patterns: readonly string[]): (finding: Finding) => boolean {
   const codes = new Set(patterns.filter((p) => p.startsWith('code:')).map((p) => p.slice(5)));
   const paths = patterns
     .filter((p) => !p.startsWith('code:'))

@@ -1,5 +1,6 @@
 // The one way the agent runs a command: argument arrays (no shell), a timeout that kills the
 // whole process group, bounded captured output, and a result instead of an exception.
+import { maskUrlCredentials } from './redact.js';
 import { spawn } from 'node:child_process';
 
 export interface RunOptions {
@@ -109,9 +110,7 @@ export function runCommand(command: string, args: readonly string[], options: Pa
 export function describeFailure(result: RunResult): string {
   if (result.spawnError) return result.spawnError;
   if (result.timedOut) return `${result.command.split(' ')[0]} timed out after ${Math.round(result.durationMs / 1000)} s`;
-  // Credentials in a repository URL (https://user:token@host) must not reach a CI log. Up to
-  // the last @ before the host: a password may hold an @ of its own.
-  const lastLine = result.stderr.trim().split('\n').filter(Boolean).pop()?.replace(/:\/\/[^/\s]*@/g, '://***@');
+  const lastLine = maskUrlCredentials(result.stderr.trim().split('\n').filter(Boolean).pop() ?? '');
   const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
   return lastLine ? `${status}: ${lastLine}` : status;
 }

@@ -7,7 +7,7 @@ import { fileKind } from '../agent/host.js';
 import { defineCheck } from '../agent/check.js';
 import type { Finding } from '../agent/types.js';
 
-export const SCRIPT_DIRS = ['/var/lib/cloud/scripts/per-instance', '/var/lib/cloud/scripts/per-once', '/var/lib/cloud/scripts/per-boot'];
+const SCRIPT_DIRS = ['/var/lib/cloud/scripts/per-instance', '/var/lib/cloud/scripts/per-once', '/var/lib/cloud/scripts/per-boot'];
 
 export const firstBootScripts = defineCheck({
   id: 'first-boot-scripts',

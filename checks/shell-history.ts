@@ -17,7 +17,7 @@ interface HistoryKind {
 
 // Shell histories fail from 200 bytes (DigitalOcean's review threshold); REPL and tool histories warn.
 const SHELL_FAIL_AT = 200;
-export const HISTORY_FILES: readonly HistoryKind[] = [
+const HISTORY_FILES: readonly HistoryKind[] = [
   { file: '.bash_history', failAt: SHELL_FAIL_AT },
   { file: '.zsh_history', failAt: SHELL_FAIL_AT },
   { file: '.histfile', failAt: SHELL_FAIL_AT },

@@ -16,7 +16,7 @@ const SSH_DIR = '/etc/ssh';
 const HOST_KEY = /^ssh_host_(\w+)_key$/;
 
 /** Whether cloud-init will make new host keys at a Droplet's first boot, and why (not). */
-export async function hostKeysRegenerated(host: Host): Promise<{ regenerated: boolean; reason: string }> {
+async function hostKeysRegenerated(host: Host): Promise<{ regenerated: boolean; reason: string }> {
   const cloudInit = await lookupPackage(host, 'cloud-init');
   if (!cloudInit.known || !cloudInit.installed) return { regenerated: false, reason: 'cloud-init is not installed' };
   const config = await readCloudConfig(host);

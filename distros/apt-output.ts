@@ -1,5 +1,7 @@
 // Parsers of apt's own output: `apt-get -s dist-upgrade` Inst lines and `apt-get update` failures.
 
+import { maskUrlCredentials } from '../agent/redact.js';
+
 export interface AptInstLine {
   name: string;
   installed?: string;
@@ -53,6 +55,5 @@ export function updateFailure(output: string): string | null {
   if (index < 0) return null;
   // "Err:1 URI suite InRelease" is followed by the reason on its own line.
   const reason = /^Err:/.test(lines[index]) && lines[index + 1] && !/^(Err|Get|Hit|Ign|W|E):/.test(lines[index + 1]) ? `: ${lines[index + 1]}` : '';
-  // Up to the last '@' before the host: a password may itself hold '@' (as runner.ts describeFailure).
-  return `${lines[index]}${reason}`.replace(/:\/\/[^/\s]*@/g, '://***@');
+  return maskUrlCredentials(`${lines[index]}${reason}`);
 }

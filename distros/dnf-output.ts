@@ -186,10 +186,3 @@ export function compareEvr(a: string, b: string): number {
   return rpmVerCmp(x.version, y.version) || rpmVerCmp(x.release, y.release);
 }
 
-/**
- * Drops `user:password@` from URLs so credentials in a baseurl never reach a report. Up to the
- * last '@' before the host, since a password may hold '@' itself; that also drops a `***@` mask.
- */
-export function stripUrlCredentials(text: string): string {
-  return text.replace(/:\/\/[^/\s]*@/g, '://');
-}

@@ -1,8 +1,9 @@
 // The scan itself, shared by live mode and --installroot: refresh, the check-update queries, the
 // installed versions and the advisories, merged into one list of pending updates.
+import { maskUrlCredentials } from '../agent/redact.js';
 import type { Host } from '../agent/host.js';
 import { describeFailure, type RunResult } from '../agent/runner.js';
-import { compareEvr, parseCheckUpdate, parseNevra, parseUpdateinfoList, stripUrlCredentials, type CheckUpdateRow } from './dnf-output.js';
+import { compareEvr, parseCheckUpdate, parseNevra, parseUpdateinfoList, type CheckUpdateRow } from './dnf-output.js';
 import type { PendingUpdate, ScanOptions, UpdateScan } from './updates.js';
 
 export const DEFAULT_REFRESH_TIMEOUT_MS = 300_000;
@@ -28,7 +29,7 @@ export interface Driver {
 export class ScanFailure extends Error {}
 
 export const fail = (reason: string): never => {
-  throw new ScanFailure(stripUrlCredentials(reason));
+  throw new ScanFailure(maskUrlCredentials(reason));
 };
 
 function noEnabledRepo(r: RunResult): boolean {
@@ -39,7 +40,7 @@ function noEnabledRepo(r: RunResult): boolean {
 function reasonOf(r: RunResult): string {
   const base = describeFailure(r);
   const curl = r.stderr.split('\n').map((l) => l.trim().replace(/^- /, '')).find((l) => /Curl error|librepo/i.test(l));
-  return stripUrlCredentials(curl && !base.includes(curl) ? `${base} (${curl})` : base);
+  return maskUrlCredentials(curl && !base.includes(curl) ? `${base} (${curl})` : base);
 }
 
 function checkNoRepo(r: RunResult, driver: Driver): void {
@@ -151,5 +152,5 @@ export async function scan(host: Host, driver: Driver, options: ScanOptions): Pr
     seen.set(key, update);
   }
   const updates = [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || (a.arch ?? '').localeCompare(b.arch ?? ''));
-  return { ok: true, updates, refreshed, notes: driver.notes.map(stripUrlCredentials) };
+  return { ok: true, updates, refreshed, notes: driver.notes.map(maskUrlCredentials) };
 }

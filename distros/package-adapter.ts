@@ -40,7 +40,7 @@ export async function packageAdapter(host: Host): Promise<PackageAdapter> {
 }
 
 /** The installed packages; a database that cannot be read makes every check that asked `error`. */
-export function packageDatabase(host: Host): Promise<PackageDatabase> {
+function packageDatabase(host: Host): Promise<PackageDatabase> {
   return host.fact('packages', async (unread) => {
     const db = await (await packageAdapter(host)).readDatabase(host);
     if (!db.available) unread(undefined, `the package database: ${db.reason}`);

@@ -17,6 +17,7 @@
 // allows Ubuntu 16.04 18.04 20.04 22.04 22.10 24.04; Debian 9-13; CentOS Linux 6 7 8; CentOS Stream 8 9;
 // Rocky, AlmaLinux and CloudLinux 8.x 9.x. We mark exactly those true, plus newer majors of accepted EL
 // families (see the EL tables). Interim Ubuntu releases other than 22.10 and all Fedora releases are false.
+import type { OsRelease } from './os-release.js';
 
 export type Family = 'debian' | 'rhel';
 export type PackageManager = 'apt' | 'dnf' | 'yum';
@@ -275,14 +276,8 @@ export const RELEASES: readonly Release[] = Object.freeze([
 // Lookup from /etc/os-release facts
 // ---------------------------------------------------------------------------------------------
 
-export interface OsReleaseFacts {
-  id: string;
-  idLike?: string[];
-  versionId?: string;
-  name?: string;
-  prettyName?: string;
-  versionCodename?: string;
-}
+/** What the release lookup reads of os-release (ID_LIKE deliberately not, see findRelease). */
+export type ReleaseKey = Pick<OsRelease, 'id' | 'versionId' | 'name' | 'prettyName'>;
 
 /** os-release ID values and the distro each names. CentOS Stream shares ID "centos" (see findRelease). */
 const DISTRO_BY_ID: Readonly<Record<string, Distro>> = {
@@ -325,7 +320,7 @@ function normalizeVersion(distro: Distro, versionId: string): string {
  * VERSION_ID, or a version we do not list gives undefined.
  * CentOS Stream has ID="centos" and NAME="CentOS Stream": it maps to the centos-stream entry.
  */
-export function findRelease(facts: OsReleaseFacts): Release | undefined {
+export function findRelease(facts: ReleaseKey): Release | undefined {
   const base = DISTRO_BY_ID[facts.id.trim().toLowerCase()];
   if (base === undefined || facts.versionId === undefined || facts.versionId.trim() === '') return undefined;
 

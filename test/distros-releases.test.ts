@@ -1,10 +1,10 @@
 import t from 'tap';
-import { RELEASES, findRelease, distroDisplayName, type OsReleaseFacts, type Release } from '../distros/releases.js';
+import { RELEASES, findRelease, distroDisplayName, type ReleaseKey, type Release } from '../distros/releases.js';
 
 // Facts as the os-release parser would hand them over, taken from real /etc/os-release files.
 const LOOKUPS: ReadonlyArray<{
   title: string;
-  facts: OsReleaseFacts;
+  facts: ReleaseKey & { idLike?: string[]; versionCodename?: string };
   expect: { distro: Release['distro']; version: string; name?: string; packageManager?: Release['packageManager'] } | undefined;
 }> = [
   {
@@ -171,7 +171,7 @@ t.test('every listed release can be found from its own facts', async (t) => {
     rocky: 'rocky', almalinux: 'almalinux', cloudlinux: 'cloudlinux', fedora: 'fedora',
   };
   for (const r of RELEASES) {
-    const facts: OsReleaseFacts = { id: ID[r.distro], versionId: r.version, name: distroDisplayName(r.distro) };
+    const facts: ReleaseKey = { id: ID[r.distro], versionId: r.version, name: distroDisplayName(r.distro) };
     t.equal(findRelease(facts), r, `${r.distro} ${r.version}`);
   }
 });

@@ -81,7 +81,7 @@ export function assertNever(value: never): never {
   throw new Error(`unhandled action kind: ${JSON.stringify(value)}`);
 }
 
-export function sortKey(action: Action): number[] {
+function sortKey(action: Action): number[] {
   const spec = KINDS[action.kind];
   const step = action.kind === 'run' ? PACKAGE_STEPS[action.step].order : 0;
   return [STAGES.indexOf(spec.stage), spec.order, step];

@@ -7,7 +7,7 @@ import type { Host } from '../host.js';
 import { agentBinaryPath } from '../self.js';
 import { KINDS, pathOf, type Action } from './actions.js';
 
-export class RefusedError extends Error {}
+class RefusedError extends Error {}
 
 export const RUNNING_AGENT = 'it is the running agent (use --remove-self)';
 

@@ -21,7 +21,7 @@ export function mainHelp(): string {
   ].join('\n');
 }
 
-export function exitCodesHelp(): string {
+function exitCodesHelp(): string {
   return [
     'Exit codes:',
     `  ${EXIT.ok}  every check passed or only warned`,

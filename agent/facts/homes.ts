@@ -16,7 +16,7 @@ export interface HomeDirectory {
 const NOT_A_HOME = new Set(['/', '/nonexistent', '/dev/null', '/bin', '/sbin', '/usr/sbin', '/usr/bin', '/proc', '/sys', '/dev']);
 
 /** How a report names whose home it is. */
-export function ownerOf(home: HomeDirectory): string {
+function ownerOf(home: HomeDirectory): string {
   return home.users.length > 0 ? home.users.join(', ') : `no account (${home.path})`;
 }
 

@@ -24,7 +24,8 @@ import { UsageError } from '../../agent/cli/usage-error.js';
 import { Host, UnreadableError } from '../../agent/host.js';
 import { findFirstLoginCalls } from '../../checks/first-login.js';
 import { isSecurityArchive, parseInstLines, updateFailure } from '../../distros/apt-output.js';
-import { parseCheckUpdate, parseUpdateinfoList, stripUrlCredentials } from '../../distros/dnf-output.js';
+import { parseCheckUpdate, parseUpdateinfoList } from '../../distros/dnf-output.js';
+import { maskUrlCredentials } from '../../agent/redact.js';
 import { parseDpkgStatus } from '../../distros/dpkg-status.js';
 import { parseDebianVersion, parseLsbRelease, parseOsRelease, parseRedhatRelease } from '../../distros/os-release.js';
 import { PROFILES } from '../../fixtures/synthetic/profiles.js';
@@ -587,12 +588,12 @@ t.test('updateFailure strips user:password@ from URLs', (t) => {
   t.end();
 });
 
-t.test('stripUrlCredentials removes a password holding "@"', (t) => {
+t.test('maskUrlCredentials masks a password holding "@"', (t) => {
   let leaks = 0;
   fc.assert(
     fc.property(passwordArb, (password) => {
-      const out = stripUrlCredentials(`failed: https://u:${password}@mirror.example.com/el9/`);
-      if (out !== 'failed: https://mirror.example.com/el9/') leaks++;
+      const out = maskUrlCredentials(`failed: https://u:${password}@mirror.example.com/el9/`);
+      if (out !== 'failed: https://***@mirror.example.com/el9/') leaks++;
     }),
     { seed: SEED, numRuns: 300 },
   );

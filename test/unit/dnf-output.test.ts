@@ -1,6 +1,7 @@
 // What dnf and yum print for check-update and updateinfo list, read into rows.
 import t from 'tap';
-import { compareEvr, parseCheckUpdate, parseNevra, parseUpdateinfoList, rpmVerCmp, stripUrlCredentials } from '../../distros/dnf-output.js';
+import { compareEvr, parseCheckUpdate, parseNevra, parseUpdateinfoList, rpmVerCmp } from '../../distros/dnf-output.js';
+import { maskUrlCredentials } from '../../agent/redact.js';
 
 const row = (nameArch: string, candidate: string, repo: string) => {
   const dot = nameArch.lastIndexOf('.');
@@ -175,8 +176,8 @@ t.test('rpmVerCmp and compareEvr order versions as rpm does', async (t) => {
   t.equal(compareEvr('0:1.0-1', '1.0-1'), 0, 'epoch 0 is no epoch');
 });
 
-t.test('stripUrlCredentials', async (t) => {
-  t.equal(stripUrlCredentials('for https://user:s3cret@repo.example.com/x and http://tok@h/'), 'for https://repo.example.com/x and http://h/');
-  t.equal(stripUrlCredentials('masked https://***@h/'), 'masked https://h/');
-  t.equal(stripUrlCredentials('https://u:p@ss@w@rd@mirror.example.com/el9/ x@y'), 'https://mirror.example.com/el9/ x@y', 'up to the last @ of the host part');
+t.test('maskUrlCredentials', async (t) => {
+  t.equal(maskUrlCredentials('for https://user:s3cret@repo.example.com/x and http://tok@h/'), 'for https://***@repo.example.com/x and http://***@h/');
+  t.equal(maskUrlCredentials('masked https://***@h/'), 'masked https://***@h/');
+  t.equal(maskUrlCredentials('https://u:p@ss@w@rd@mirror.example.com/el9/ x@y'), 'https://***@mirror.example.com/el9/ x@y', 'up to the last @ of the host part');
 });

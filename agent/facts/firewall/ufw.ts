@@ -24,7 +24,7 @@ export interface UfwRule {
 }
 
 /** Lines of a KEY=value shell file (ufw.conf, /etc/default/ufw), quotes removed. */
-export function parseShellAssignments(text: string): Map<string, string> {
+function parseShellAssignments(text: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const line of text.split('\n')) {
     const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
