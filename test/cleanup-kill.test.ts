@@ -46,12 +46,14 @@ t.test('kill -9 during cleanup --yes', async (t) => {
     await exited;
     accountsIntact(t, root, names, `killed after ${delay} ms`);
   }
-  const final = parseCleanup<{ actions: { status: string }[]; after: { checks: { id: string; status: string }[] } }>(
+  const final = parseCleanup<{ actions: { status: string }[]; after: { checks: { id: string; status: string; findings: { code: string }[] }[] } }>(
     runAgent(['cleanup', '--root', root, '--yes', '--format', 'json'], { timeoutMs: 120_000 }).stdout,
   );
   t.same(final.actions.filter((a) => a.status === 'failed'), [], 'the re-run completes');
   accountsIntact(t, root, names, 'after the re-run');
   const statuses = Object.fromEntries(final.after.checks.map((c) => [c.id, c.status]));
-  t.equal(statuses.passwords, 'pass', 'no hash, no empty password, no stale temporary copy');
+  // What the all-problems root leaves to the vendor (a second uid-0 account, a '*' in passwd) stays.
+  const left = final.after.checks.find((c) => c.id === 'passwords')?.findings.map((f) => f.code) ?? [];
+  t.same(left.sort(), ['extra-uid0', 'passwd-field'], 'no hash, no empty password, no stale temporary copy');
   t.equal(statuses['log-files'], 'pass');
 });
