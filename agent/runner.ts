@@ -1,6 +1,7 @@
 // The one way the agent runs a command: argument arrays (no shell), a timeout that kills the
 // whole process group, bounded captured output, and a result instead of an exception.
 import { maskUrlCredentials } from './redact.js';
+import { commandTempDir } from './scratch.js';
 import { spawn } from 'node:child_process';
 
 export interface RunOptions {
@@ -44,7 +45,7 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 
 export function runCommand(command: string, args: readonly string[], options: Partial<RunOptions> = {}): Promise<RunResult> {
   const { timeoutMs = 120_000, maxBytes = 16 * 1024 * 1024 } = options;
-  const env: Record<string, string | undefined> = { ...process.env, LC_ALL: 'C.UTF-8', ...options.env };
+  const env: Record<string, string | undefined> = { ...process.env, LC_ALL: 'C.UTF-8', TMPDIR: commandTempDir(), ...options.env };
   if (!env.PATH) env.PATH = DEFAULT_PATH;
   const started = Date.now();
   return new Promise((resolve) => {
