@@ -45,6 +45,7 @@ async function dispatch(argv: string[]): Promise<number> {
     case 'check':
       return (await import('./cli/check-command.js')).checkCommand({
         root: option('root'),
+        image: option('image'),
         format: option('format'),
         only: option('only'),
         skip: option('skip'),
@@ -58,6 +59,7 @@ async function dispatch(argv: string[]): Promise<number> {
     case 'cleanup':
       return (await import('./cli/cleanup-command.js')).cleanupCommand({
         root: option('root'),
+        image: option('image'),
         only: option('only'),
         skip: option('skip'),
         offline: values.offline === true ? true : undefined,
@@ -67,6 +69,7 @@ async function dispatch(argv: string[]): Promise<number> {
         yes: values.yes === true,
         noUpgrade: values['no-upgrade'] === true,
         zeroFreeSpace: values['zero-free-space'] === true,
+        reclaimFreeSpace: values['reclaim-free-space'] === true,
         removeSelf: values['remove-self'] === true,
         color: useColor(values['no-color'] as boolean | undefined),
       });

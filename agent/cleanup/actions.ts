@@ -10,6 +10,7 @@ export type ActionKind =
   | 'set-mode'
   | 'make-directory'
   | 'create-file' // an empty file with a mode (RevokedKeys)
+  | 'trim-free-space' // discard the free blocks of a file system (--reclaim-free-space)
   | 'plan'; // a fix that could not even be planned (recorded as failed, with the reason)
 
 /** Order of application: packages first (they write logs), logs last. */

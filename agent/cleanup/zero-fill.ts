@@ -16,11 +16,17 @@ function progressBar(done: number, total: number): string {
 }
 
 export async function zeroFreeSpace(host: Host, showProgress: boolean): Promise<ActionRecord> {
-  const file = join(host.root, `.marketplace-agent-zero-${process.pid}`);
+  return zeroFreeSpaceAt(host.root, '/', showProgress);
+}
+
+/** Zero-fills the file system of dir, which the image mounts at targetDir. */
+export async function zeroFreeSpaceAt(dir: string, targetDir: string, showProgress: boolean): Promise<ActionRecord> {
+  const name = `.marketplace-agent-zero-${process.pid}`;
+  const file = join(dir, name);
   const record = (status: ActionRecord['status'], reason?: string): ActionRecord => ({
     check: 'cleanup',
     kind: 'remove-file',
-    path: `/${file.split('/').pop()}`,
+    path: targetDir === '/' ? `/${name}` : `${targetDir}/${name}`,
     status,
     ...(reason ? { reason } : {}),
   });
@@ -37,7 +43,7 @@ export async function zeroFreeSpace(host: Host, showProgress: boolean): Promise<
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const { bavail, bsize } = statfsSync(host.root);
+  const { bavail, bsize } = statfsSync(dir);
   const total = bavail * bsize;
   let written = 0;
   let lastShown = -1;

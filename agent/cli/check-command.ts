@@ -5,10 +5,13 @@ import { runChecks } from '../engine.js';
 import { exitCodeOf } from '../report.js';
 import { jsonReporter } from '../reporters/json.js';
 import { REPORTERS } from '../reporters/index.js';
+import { onImage } from '../image/image-option.js';
 import { openSession, reportOf, type SessionOptions } from './session.js';
 import { IncompleteError, UsageError } from './usage-error.js';
 
 export interface CheckOptions extends SessionOptions {
+  /** --image FILE: attached read-only, then checked exactly as --root. */
+  image?: string;
   format?: string;
   strict?: boolean;
   report?: string;
@@ -26,6 +29,9 @@ function writeJsonFile(path: string, text: string): void {
 export async function checkCommand(options: CheckOptions): Promise<number> {
   const reporter = REPORTERS.get(options.format ?? 'text');
   if (!reporter) throw new UsageError(`--format ${options.format}: not one of text, json, junit`);
+  if (options.image !== undefined) {
+    return onImage(options.image, options.root, false, (root, attachedImage) => checkCommand({ ...options, image: undefined, root, attachedImage }));
+  }
   const session = await openSession(options, reporter.name === 'json' || options.report !== undefined);
   const report = await reportOf(session, await runChecks(session.host, session.modules, session.engine));
   const context = { color: options.color, modules: CHECKS_BY_ID };

@@ -7,7 +7,9 @@ import { applyAction } from '../cleanup/apply.js';
 import { makeGuard } from '../cleanup/guard.js';
 import { acquireLock, LockedError } from '../cleanup/lock.js';
 import { buildPlan } from '../cleanup/plan.js';
+import { reclaimFreeSpace, type ReclaimOptions, type ReclaimTarget } from '../cleanup/reclaim.js';
 import { zeroFreeSpace } from '../cleanup/zero-fill.js';
+import { onImage } from '../image/image-option.js';
 import { runChecks } from '../engine.js';
 import { EXIT, exitCodeOf, type Report } from '../report.js';
 import { renderOutcome, renderPlan } from '../reporters/cleanup-text.js';
@@ -16,9 +18,12 @@ import { openSession, refreshHost, reportOf, type Session, type SessionOptions }
 import { IncompleteError, UsageError } from './usage-error.js';
 
 export interface CleanupOptions extends SessionOptions {
+  /** --image FILE: attached (writable only with --yes), then cleaned exactly as --root. */
+  image?: string;
   yes?: boolean;
   noUpgrade?: boolean;
   zeroFreeSpace?: boolean;
+  reclaimFreeSpace?: boolean;
   removeSelf?: boolean;
   format?: string;
   color: boolean;
@@ -53,6 +58,17 @@ async function applyInStages(session: Session, first: Action[], options: Cleanup
   return records;
 }
 
+/** Every file system of an attached image; otherwise the target's root file system. */
+function reclaimTargets(session: Session, options: CleanupOptions): ReclaimTarget[] {
+  return options.attachedImage?.mounts.map((m) => ({ path: m.path, hostPath: m.hostPath })) ?? [{ path: '/', hostPath: session.host.root }];
+}
+
+function reclaimOptions(options: CleanupOptions): ReclaimOptions {
+  const image = options.attachedImage;
+  const showProgress = process.stderr.isTTY === true;
+  return image ? { imageFile: image.file, imageCanDiscard: image.canDiscard, imageFormat: image.format, showProgress } : { showProgress };
+}
+
 function removeOwnBinary(): ActionRecord {
   try {
     rmSync(process.execPath);
@@ -65,6 +81,10 @@ function removeOwnBinary(): ActionRecord {
 export async function cleanupCommand(options: CleanupOptions): Promise<number> {
   const format = options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format ${format}: not one of text, json`);
+  if (options.reclaimFreeSpace && options.zeroFreeSpace) throw new UsageError('--reclaim-free-space and --zero-free-space: choose one');
+  if (options.image !== undefined) {
+    return onImage(options.image, options.root, options.yes === true, (root, attachedImage) => cleanupCommand({ ...options, image: undefined, root, attachedImage }));
+  }
   const session = await openSession(options, format === 'json');
   const context = { color: options.color, modules: CHECKS_BY_ID };
   let release: (() => void) | undefined;
@@ -81,11 +101,13 @@ export async function cleanupCommand(options: CleanupOptions): Promise<number> {
     if (!options.yes) {
       const records = plan.actions.map((a) => toRecord(a, a.skip ? 'skipped' : 'planned', a.skip));
       const output: CleanupReport = { schemaVersion: 1, mode: 'plan', actions: records, before: await reportOf(session, plan.reports) };
-      process.stdout.write(format === 'json' ? JSON.stringify(output, null, 2) + '\n' : renderPlan(plan.actions, session.host.mode === 'live' ? 'this machine' : session.host.root));
+      const where = session.host.mode === 'live' ? 'this machine' : options.attachedImage?.file ?? session.host.root;
+      process.stdout.write(format === 'json' ? JSON.stringify(output, null, 2) + '\n' : renderPlan(plan.actions, where));
       return EXIT.ok;
     }
     const records = await applyInStages(session, plan.actions, options);
     if (options.zeroFreeSpace) records.push(await zeroFreeSpace(session.host, process.stderr.isTTY === true));
+    if (options.reclaimFreeSpace) records.push(...(await reclaimFreeSpace(reclaimTargets(session, options), reclaimOptions(options))));
     refreshHost(session);
     const after = await reportOf(session, await runChecks(session.host, session.modules, session.engine));
     if (options.removeSelf) records.push(removeOwnBinary());

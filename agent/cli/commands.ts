@@ -22,9 +22,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'check',
     summary: 'check the image and report every problem',
-    usage: 'agent check [--root DIR] [--format text|json|junit] [--only ID,..] [--skip ID,..] [--strict] [--offline] [--config FILE] [--report FILE] [--no-color]',
+    usage: 'agent check [--root DIR | --image FILE] [--format text|json|junit] [--only ID,..] [--skip ID,..] [--strict] [--offline] [--config FILE] [--report FILE] [--no-color]',
     options: {
       root: { type: 'string', value: 'DIR', description: 'check the image mounted at DIR instead of this machine (no root needed)' },
+      image: { type: 'string', value: 'FILE', description: 'check an image file (raw, qcow2, vmdk, vdi, vhdx): attached read-only, left byte-identical (root, qemu-utils)' },
       format: { type: 'string', value: 'FORMAT', description: 'output format on stdout', choices: ['text', 'json', 'junit'] },
       only: { type: 'string', value: 'ID,..', description: 'run only these checks' },
       skip: { type: 'string', value: 'ID,..', description: 'do not run these checks' },
@@ -39,13 +40,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'cleanup',
     summary: 'plan (and with --yes apply) the fixes, then check again',
-    usage: 'agent cleanup [--root DIR] [--yes] [--only ID,..] [--skip ID,..] [--no-upgrade] [--zero-free-space] [--remove-self] [--format text|json]',
+    usage: 'agent cleanup [--root DIR | --image FILE] [--yes] [--only ID,..] [--skip ID,..] [--no-upgrade] [--reclaim-free-space | --zero-free-space] [--remove-self] [--format text|json]',
     options: {
       root: { type: 'string', value: 'DIR', description: 'clean the image mounted at DIR (package commands are skipped there)' },
+      image: { type: 'string', value: 'FILE', description: 'clean an image file (raw, qcow2, vmdk, vdi, vhdx) as --root does; written only with --yes (root, qemu-utils)' },
       yes: { type: 'boolean', description: 'apply the plan; without it nothing is changed' },
       only: { type: 'string', value: 'ID,..', description: 'fix only what these checks find' },
       skip: { type: 'string', value: 'ID,..', description: 'leave what these checks find' },
       'no-upgrade': { type: 'boolean', description: 'do not upgrade packages' },
+      'reclaim-free-space': { type: 'boolean', description: 'discard the free blocks (fstrim) so the snapshot or image file is smaller; zero fill where the disk cannot discard' },
       'zero-free-space': { type: 'boolean', description: 'fill the free space with zeros and remove the file (smaller snapshots)' },
       'remove-self': { type: 'boolean', description: "delete the agent's own binary at the very end" },
       offline: { type: 'boolean', description: 'do not refresh package lists' },

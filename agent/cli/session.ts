@@ -7,6 +7,7 @@ import { liveFacts } from '../facts/live-host.js';
 import { Host } from '../host.js';
 import { buildReport, type Report } from '../report.js';
 import type { CheckModule, CheckReport } from '../types.js';
+import type { ImageInfo } from '../image/image-option.js';
 import { selectChecks } from './select-checks.js';
 import { openTarget } from './target.js';
 import { IncompleteError, UsageError } from './usage-error.js';
@@ -18,6 +19,8 @@ export interface SessionOptions {
   offline?: boolean;
   config?: string;
   timeout?: string;
+  /** The image file mounted at root (--image): it names the target and gives its disk size. */
+  attachedImage?: ImageInfo;
 }
 
 export interface Session {
@@ -54,7 +57,8 @@ export async function openSession(options: SessionOptions, wantFacts: boolean): 
   const timeoutMs = parseTimeout(options.timeout);
   const config = loadConfig(options.config, new Set(CHECKS_BY_ID.keys()));
   const modules = selectChecks(CHECKS, CHECKS_BY_ID, options.only, options.skip).filter((check) => !config.skip.has(check.id));
-  const host = openTarget(options.root, { offline: options.offline ?? config.offline ?? false, notify: terminalNotifier() });
+  const image = options.attachedImage && { file: options.attachedImage.file, format: options.attachedImage.format, virtualSize: options.attachedImage.virtualSize };
+  const host = openTarget(options.root, { offline: options.offline ?? config.offline ?? false, notify: terminalNotifier(), ...(image ? { image } : {}) });
   const startedAt = new Date();
   let distro;
   try {
@@ -81,5 +85,6 @@ export function refreshHost(session: Session): void {
 
 export async function reportOf(session: Session, checks: CheckReport[]): Promise<Report> {
   const { host, distro, startedAt } = session;
-  return buildReport({ startedAt, target: { root: host.root, mode: host.mode }, distro, facts: await session.facts, checks });
+  const image = host.settings.image?.file;
+  return buildReport({ startedAt, target: { root: host.root, mode: host.mode, ...(image ? { image } : {}) }, distro, facts: await session.facts, checks });
 }
