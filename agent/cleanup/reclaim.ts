@@ -56,7 +56,8 @@ async function trimOne(target: ReclaimTarget, options: ReclaimOptions): Promise<
   const result = await runCommand('fstrim', ['--verbose', target.hostPath], { timeoutMs: 3_600_000 });
   if (result.code === 0) {
     const bytes = trimmedBytes(result);
-    let reason = bytes === undefined ? 'free blocks discarded' : `${humanSize(bytes)} of free blocks discarded`;
+    const took = `in ${(result.durationMs / 1000).toFixed(2)} s`;
+    let reason = bytes === undefined ? `free blocks discarded ${took}` : `${humanSize(bytes)} of free blocks discarded ${took}`;
     const after = options.imageFile ? allocated(options.imageFile) : undefined;
     if (before !== undefined && after !== undefined) reason += `; image file ${humanSize(before)} -> ${humanSize(after)} allocated`;
     if (options.imageFile && options.imageCanDiscard === false) {
