@@ -66,8 +66,10 @@ t.test('layouts', { skip }, async (t) => {
 
   await t.test('btrfs: root in subvolume @, /home in @home through the fstab', async (t) => {
     const raw = join(dir, 'btrfs.raw');
-    btrfsSubvolumeImage(tree, raw);
+    // A hostile entry: a subvolume path that climbs out of the file system (to the host's /etc).
+    btrfsSubvolumeImage(tree, raw, 'LABEL=linux /srv btrfs subvol=../../../../../../etc 0 0\n');
     const run = checkImage(raw, ['--only', 'ssh-authorized-keys']);
+    t.match(run.stderr, /^agent: --image: \/srv \(partition 1\) is not mounted: its subvolume is missing$/m, 'the climbing subvolume stays inside the file system (where there is no /etc)');
     const findings = run.report?.checks[0].findings.map((f) => [f.code, f.path]);
     t.same(findings, [['authorized-key', '/home/someone/.ssh/authorized_keys']], 'the key in @home is found at its path in the image', { stderr: run.stderr });
     t.same(leftoversUnder(WORK), NOTHING_LEFT, 'nothing left attached');

@@ -61,7 +61,7 @@ function readImageFile(root: string, path: string): string | undefined {
   }
 }
 
-/** Where a mount point of the image is on this machine, or why it cannot be used. */
+/** Where a directory of a mounted file system is on this machine, or why it cannot be used. */
 function mountTarget(root: string, path: string): string | { reason: string } {
   let onHost: string;
   try {
@@ -73,9 +73,9 @@ function mountTarget(root: string, path: string): string | { reason: string } {
   try {
     if (lstatSync(onHost).isDirectory()) return onHost;
   } catch {
-    return { reason: 'is missing in the root' };
+    return { reason: 'is missing' };
   }
-  return { reason: 'is not a directory in the root' };
+  return { reason: 'is not a directory' };
 }
 
 function depth(path: string): number {
@@ -138,7 +138,12 @@ export function assembleTree(view: string, partitions: readonly Partition[], dir
       notes.push(`${entry.mountPoint} (${partitionName(partition)}) is not mounted: the mount point ${target.reason}`);
       continue;
     }
-    const source = join(byNumber.get(partition.number)!.target, subvolumeOf(entry) ?? '');
+    // The subvolume is resolved inside its file system too: subvol=../../etc must not reach the host.
+    const source = mountTarget(byNumber.get(partition.number)!.target, subvolumeOf(entry) ?? '/');
+    if (typeof source !== 'string') {
+      notes.push(`${entry.mountPoint} (${partitionName(partition)}) is not mounted: its subvolume ${source.reason}`);
+      continue;
+    }
     mustTool('mount', ['--bind', source, target], `cannot mount ${entry.mountPoint} from ${partitionName(partition)}`);
     mounts.push({ path: entry.mountPoint, hostPath: target, partition });
   }

@@ -3,6 +3,7 @@
 // (check, and cleanup's plan) leaves the file byte-identical.
 import { realpathSync, statSync } from 'node:fs';
 import { acquireLock, LockedError } from '../cleanup/lock.js';
+import { printable } from '../reporters/escape.js';
 import { assembleTree, type ImageMount } from './assemble-tree.js';
 import { attachDiskView } from './disk-view.js';
 import { readPartitions } from './partitions.js';
@@ -76,7 +77,7 @@ export async function withImage<T>(file: string, options: ImageOptions, run: (ro
     const view = attachDiskView(path, dir, options.writable);
     const partitions = readPartitions(view.path, view.virtualSize);
     const tree = assembleTree(view.path, partitions, dir, options.writable);
-    for (const note of tree.notes) options.notify(`--image: ${note}`);
+    for (const note of tree.notes) options.notify(`--image: ${printable(note)}`);
     return await run(tree.root, { file, format: view.format, virtualSize: view.virtualSize, canDiscard: view.canDiscard, mounts: tree.mounts });
   } finally {
     for (const signal of Object.keys(SIGNALS)) process.removeListener(signal, onSignal);
