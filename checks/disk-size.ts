@@ -21,7 +21,7 @@ export const diskSize: CheckModule = {
   severity: 'warn',
   fixable: false,
   liveOnly: true,
-  appliesTo: (host) => host.mode === 'live' || host.settings.image !== undefined || 'live and --image only: the disk of a mounted image is not visible from inside it',
+  appliesTo: (host) => host.mode === 'live' || host.settings.image !== undefined || 'live only (or --image FILE): the disk of a mounted image is not visible from inside it',
   // statfs of / itself, not a lookup in the mount table: inside a chroot (a build container, the
   // test rig) the mount table describes another root.
   async run(host) {

@@ -67,6 +67,7 @@ t.test('layouts', { skip }, async (t) => {
   await t.test('btrfs: root in subvolume @, /home in @home through the fstab', async (t) => {
     const raw = join(dir, 'btrfs.raw');
     // A hostile entry: a subvolume path that climbs out of the file system (to the host's /etc).
+    mkdirSync(join(tree, 'srv'), { recursive: true });
     btrfsSubvolumeImage(tree, raw, 'LABEL=linux /srv btrfs subvol=../../../../../../etc 0 0\n');
     const run = checkImage(raw, ['--only', 'ssh-authorized-keys']);
     t.match(run.stderr, /^agent: --image: \/srv \(partition 1\) is not mounted: its subvolume is missing$/m, 'the climbing subvolume stays inside the file system (where there is no /etc)');
