@@ -105,6 +105,8 @@ export interface HostSettings {
   offline: boolean;
   /** Tells the user that something slow is running (the CLI shows it on a terminal only). */
   notify?: (message: string) => void;
+  /** Set when the target is an image file attached with --image (its disk size is known). */
+  image?: { file: string; format: string; virtualSize: number };
 }
 
 export class Host {

@@ -12,7 +12,7 @@ export interface Report {
   agent: { name: string; version: string };
   startedAt: string;
   durationMs: number;
-  target: { root: string; mode: TargetMode };
+  target: { root: string; mode: TargetMode; image?: string };
   host: {
     distro: Pick<Distro, 'id' | 'name' | 'version' | 'codename' | 'family' | 'packageManager'>;
     /** Live-only facts (kernel, virtualization...), absent in --root mode. */

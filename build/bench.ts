@@ -1,6 +1,7 @@
 // The benchmark: `npm run bench` (build first, then `node build/run-ts.mjs build/bench.ts`).
 // Measures startup, checks inside a real Debian bookworm root (live mode), scale with synthetic
-// roots of many accounts and log files, cleanup of a sparse 10 GB log and the binary's size, then
+// roots of many accounts and log files, cleanup of a sparse 10 GB log, image files (--reclaim-free-space
+// against the zero fill, what --image's attaching costs) and the binary's size, then
 // writes BENCHMARKS.md: the machine, date and commit, every target with PASS/MISS, the commands to
 // reproduce them, and a CPU profile of each missed target. Needs root (namespaces, chroot),
 // hyperfine and /usr/bin/time (Debian: apt-get install -y hyperfine time).
@@ -12,6 +13,7 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { imageBench, imageSection, writeImageSection } from '../fixtures/image/image-bench.js';
 import { freshRoot } from '../fixtures/real/debian-roots.js';
 import { mustRunInRoot, runInRoot } from '../fixtures/real/ns-run.js';
 import { addLocalSecurityRepo, useOnlyLocalSources } from '../fixtures/real/security-repo.js';
@@ -499,7 +501,11 @@ async function main(): Promise<void> {
     const size = { raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length, bundle: statSync(join(REPO, 'dist/sea/agent.cjs')).size, runtime: statSync(RUNTIME).size };
     log(`dist/agent ${size.raw} bytes, gzip ${size.gzip}`);
 
+    // Image files on this machine's disk, not the tmpfs: the zero fill's cost is the disk's.
+    const images = await imageBench(mkdtempSync(join(tmpBase === '/dev/shm' ? '/var/tmp' : tmpBase, 'agent-bench-image-')), AGENT, QUICK ? 1 : 3, log);
+
     writeReport(info, tmpKind, start, real, accountPoints, logPoints, both, sparse, size, notesFor(targets));
+    writeImageSection(join(REPO, 'BENCHMARKS.md'), imageSection(images));
     log(`wrote BENCHMARKS.md in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     for (const t of targets) process.stdout.write(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.measured}\n`);
   } finally {

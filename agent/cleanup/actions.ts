@@ -14,7 +14,9 @@ export type Action =
   | { kind: 'set-mode'; path: string; mode: number }
   | { kind: 'make-directory'; path: string; mode: number }
   | { kind: 'create-file'; path: string; mode: number }
-  | { kind: 'zero-free-space' }
+  // The free space of the file system the image mounts at path: discarded (fstrim), or zeroed.
+  | { kind: 'trim-free-space'; path: string }
+  | { kind: 'zero-free-space'; path: string }
   | { kind: 'remove-self' };
 
 export type ActionKind = Action['kind'];
@@ -50,6 +52,7 @@ export const KINDS: { readonly [K in ActionKind]: KindSpec } = {
   'remove-tree': { stage: 'files', order: 2, destroys: 'tree' },
   'remove-file': { stage: 'files', order: 3, destroys: 'path' },
   'truncate-file': { stage: 'files', order: 4, destroys: 'path' },
+  'trim-free-space': { stage: 'final', order: 0, destroys: 'nothing' },
   'zero-free-space': { stage: 'final', order: 0, destroys: 'nothing' },
   'remove-self': { stage: 'final', order: 1, destroys: 'nothing' },
 };

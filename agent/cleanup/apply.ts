@@ -10,6 +10,7 @@ import { lockAccount, replaceAtomically } from './account-edit.js';
 import { assertNever, type ActionOf, type ActionStatus, type PlannedAction } from './actions.js';
 import type { Guard } from './guard.js';
 import { packageCommand } from './records.js';
+import { reclaimFreeSpace, type ReclaimOptions } from './reclaim.js';
 import { zeroFreeSpace } from './zero-fill.js';
 
 const PACKAGE_COMMAND_TIMEOUT_MS = 60 * 60 * 1000;
@@ -18,8 +19,8 @@ export interface ApplyContext {
   host: Host;
   adapter: PackageAdapter;
   guard: Guard;
-  /** Show progress on stderr (a terminal). */
-  progress: boolean;
+  /** The image file behind the target (--image), for what reclaiming its free space gained; progress on a terminal. */
+  freeSpace: ReclaimOptions;
 }
 
 export interface Outcome {
@@ -106,7 +107,7 @@ function removeSelf(): Outcome {
 }
 
 /** Actions on a path of the target. */
-function applyToPath(context: ApplyContext, action: Exclude<PlannedAction, { kind: 'run' | 'zero-free-space' | 'remove-self' }>): Outcome {
+function applyToPath(context: ApplyContext, action: Exclude<PlannedAction, { kind: 'run' | 'zero-free-space' | 'trim-free-space' | 'remove-self' }>): Outcome {
   const hostPath = context.guard.resolve(action.path);
   switch (action.kind) {
     case 'remove-file':
@@ -150,7 +151,9 @@ export async function applyAction(context: ApplyContext, action: PlannedAction):
       case 'run':
         return await runPackageStep(context, action);
       case 'zero-free-space':
-        return done(await zeroFreeSpace(context.host, context.progress));
+        return done(await zeroFreeSpace(context.host.hostPath(action.path), context.freeSpace.showProgress));
+      case 'trim-free-space':
+        return await reclaimFreeSpace({ path: action.path, hostPath: context.host.hostPath(action.path) }, context.freeSpace);
       case 'remove-self':
         return removeSelf();
       default:

@@ -5,6 +5,7 @@ import type { PackageAdapter } from '../../distros/package-adapter.js';
 import type { Host } from '../host.js';
 import { PACKAGE_STEPS, type ActionRecord, type PlannedAction } from './actions.js';
 import { applyAction } from './apply.js';
+import type { ReclaimOptions } from './reclaim.js';
 import type { Guard } from './guard.js';
 import { toRecord } from './records.js';
 
@@ -15,7 +16,7 @@ export interface ExecuteOptions {
   /** false: a dry run (nothing changes, every action is 'planned' or 'skipped'). */
   apply: boolean;
   noUpgrade: boolean;
-  progress: boolean;
+  freeSpace: ReclaimOptions;
 }
 
 /** Why an action does not run at all, decided the same way for the plan and for the apply. */
@@ -40,7 +41,7 @@ export async function execute(options: ExecuteOptions, actions: readonly Planned
       records.push(toRecord(action, options.adapter, 'planned'));
       continue;
     }
-    const outcome = await applyAction({ host: options.host, adapter: options.adapter, guard: options.guard, progress: options.progress }, action);
+    const outcome = await applyAction({ host: options.host, adapter: options.adapter, guard: options.guard, freeSpace: options.freeSpace }, action);
     records.push(toRecord(action, options.adapter, outcome.status, outcome.reason, outcome.path));
   }
   return records;

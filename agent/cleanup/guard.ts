@@ -35,7 +35,8 @@ export function makeGuard(host: Host, removeSelf: boolean, agentFile = agentBina
     holdsAgent,
     refusal(action) {
       const path = pathOf(action);
-      if (path === undefined || self === undefined) return undefined;
+      // What destroys nothing (a mode change, a trim) may act anywhere, / included.
+      if (path === undefined || KINDS[action.kind].destroys === 'nothing') return undefined;
       let hostPath: string;
       try {
         hostPath = resolve(path);
@@ -43,7 +44,7 @@ export function makeGuard(host: Host, removeSelf: boolean, agentFile = agentBina
         return err instanceof RefusedError ? err.message : undefined;
       }
       // A tree that holds the agent is emptied around it (see apply.ts); the agent itself is never a target.
-      return KINDS[action.kind].destroys !== 'nothing' && hostPath === self ? RUNNING_AGENT : undefined;
+      return hostPath === self ? RUNNING_AGENT : undefined;
     },
   };
 }

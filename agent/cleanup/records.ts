@@ -26,7 +26,9 @@ export function describeAction(action: Action, adapter: PackageAdapter): string 
     case 'truncate-file':
       return `truncate file ${action.path}`;
     case 'zero-free-space':
-      return 'fill the free space with zeros, then remove the file';
+      return `fill the free space of ${action.path} with zeros, then remove the file`;
+    case 'trim-free-space':
+      return `discard the free blocks of ${action.path} (fstrim; a zero fill where the disk cannot discard)`;
     case 'remove-self':
       return "remove the agent's own binary";
     default:

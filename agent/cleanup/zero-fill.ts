@@ -3,7 +3,6 @@
 import { statfsSync, unlinkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Host } from '../host.js';
 
 const CHUNK = Buffer.alloc(4 * 1024 * 1024);
 
@@ -14,9 +13,9 @@ function progressBar(done: number, total: number): string {
   return `\ragent: zeroing free space [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${Math.round(share * 100)}%`;
 }
 
-/** Returns what it did; throws what stopped it (the file is removed either way). */
-export async function zeroFreeSpace(host: Host, showProgress: boolean): Promise<string> {
-  const file = join(host.root, `.marketplace-agent-zero-${process.pid}`);
+/** Zero-fills the file system of dir (on this machine). Returns what it did; throws what stopped it (the file is removed either way). */
+export async function zeroFreeSpace(dir: string, showProgress: boolean): Promise<string> {
+  const file = join(dir, `.marketplace-agent-zero-${process.pid}`);
   const removeFile = () => {
     try {
       unlinkSync(file);
@@ -30,7 +29,7 @@ export async function zeroFreeSpace(host: Host, showProgress: boolean): Promise<
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const { bavail, bsize } = statfsSync(host.root);
+  const { bavail, bsize } = statfsSync(dir);
   const total = bavail * bsize;
   let written = 0;
   let lastShown = -1;

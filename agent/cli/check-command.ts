@@ -6,7 +6,8 @@ import { exitCodeOf } from '../report.js';
 import { reporterFor } from '../reporters/index.js';
 import { toJson } from '../reporters/json.js';
 import type { Invocation } from './commands.js';
-import { openSession, reportOf, sessionOptionsOf } from './session.js';
+import { onImage } from '../image/image-option.js';
+import { openSession, reportOf, sessionOptionsOf, type SessionOptions } from './session.js';
 import { IncompleteError } from './usage-error.js';
 
 function writeJsonFile(path: string, text: string): void {
@@ -17,10 +18,18 @@ function writeJsonFile(path: string, text: string): void {
   }
 }
 
-export async function checkCommand({ values, color }: Invocation): Promise<number> {
+/** --image FILE: the file is attached read-only, then checked exactly as --root checks a directory. */
+export async function checkCommand(invocation: Invocation): Promise<number> {
+  const { values } = invocation;
+  const image = values.image as string | undefined;
+  if (image === undefined) return check(invocation, sessionOptionsOf(values));
+  return onImage(image, values.root as string | undefined, false, (root, attachedImage) => check(invocation, { ...sessionOptionsOf(values), root, attachedImage }));
+}
+
+async function check({ values, color }: Invocation, options: SessionOptions): Promise<number> {
   const reporter = reporterFor((values.format as string | undefined) ?? 'text');
   const reportFile = values.report as string | undefined;
-  const session = await openSession(sessionOptionsOf(values), reporter.name === 'json' || reportFile !== undefined);
+  const session = await openSession(options, reporter.name === 'json' || reportFile !== undefined);
   const report = await reportOf(session, await runChecks(session.host, session.modules, session.engine));
   if (reportFile) writeJsonFile(reportFile, toJson(report));
   process.stdout.write(reporter.report(report, { color, modules: CHECKS_BY_ID }));

@@ -16,27 +16,37 @@ import { EXIT, exitCodeOf } from '../report.js';
 import { reporterFor } from '../reporters/index.js';
 import type { CheckReport } from '../types.js';
 import type { Invocation, OptionValues } from './commands.js';
-import { openSession, refreshHost, reportOf, sessionOptionsOf, type Session } from './session.js';
-import { IncompleteError } from './usage-error.js';
+import { onImage } from '../image/image-option.js';
+import { openSession, refreshHost, reportOf, sessionOptionsOf, type Session, type SessionOptions } from './session.js';
+import { IncompleteError, UsageError } from './usage-error.js';
 
 const inStages = (stages: readonly Stage[]) => (action: PlannedAction) => stages.includes(KINDS[action.kind].stage);
 
+/** The file systems whose free space is reclaimed: every one an attached image mounts, else /. */
+function fileSystems(session: Session): string[] {
+  return session.attachedImage?.mounts.map((mount) => mount.path) ?? ['/'];
+}
+
 /** The steps the options ask for, which answer no finding: they run last. */
-function requestedSteps(values: OptionValues): PlannedAction[] {
+function requestedSteps(session: Session, values: OptionValues): PlannedAction[] {
+  const freeSpace = (kind: 'trim-free-space' | 'zero-free-space') => fileSystems(session).map((path) => ({ check: 'cleanup', kind, path }) as const);
   return [
-    ...(values['zero-free-space'] === true ? [{ check: 'cleanup', kind: 'zero-free-space' } as const] : []),
+    ...(values['reclaim-free-space'] === true ? freeSpace('trim-free-space') : []),
+    ...(values['zero-free-space'] === true ? freeSpace('zero-free-space') : []),
     ...(values['remove-self'] === true ? [{ check: 'cleanup', kind: 'remove-self' } as const] : []),
   ];
 }
 
 async function executeOptions(session: Session, values: OptionValues, apply: boolean): Promise<ExecuteOptions> {
+  const image = session.attachedImage;
+  const showProgress = process.stderr.isTTY === true;
   return {
     host: session.host,
     adapter: await packageAdapter(session.host),
     guard: makeGuard(session.host, values['remove-self'] === true),
     apply,
     noUpgrade: values['no-upgrade'] === true,
-    progress: process.stderr.isTTY === true,
+    freeSpace: image ? { imageFile: image.file, imageCanDiscard: image.canDiscard, imageFormat: image.format, showProgress } : { showProgress },
   };
 }
 
@@ -56,7 +66,7 @@ async function applyInRounds(session: Session, values: OptionValues, plan: Plann
     const applied = new Set(first.map(actionKey));
     rest = collectFixes(await checkAll(session)).filter((a) => !applied.has(actionKey(a)) && KINDS[a.kind].stage !== 'final');
   }
-  const steps = requestedSteps(values);
+  const steps = requestedSteps(session, values);
   const beforeRecheck = [...rest, ...steps.filter((a) => a.kind !== 'remove-self')];
   records.push(...(await execute(await executeOptions(session, values, true), beforeRecheck)));
   actions.push(...beforeRecheck);
@@ -67,11 +77,20 @@ function describeAll(session: Session, actions: readonly PlannedAction[]): Promi
   return packageAdapter(session.host).then((adapter) => actions.map((action) => describeAction(action, adapter)));
 }
 
-export async function cleanupCommand({ values, color }: Invocation): Promise<number> {
+/** --image FILE: attached (writable only with --yes), then cleaned exactly as --root cleans a directory. */
+export async function cleanupCommand(invocation: Invocation): Promise<number> {
+  const { values } = invocation;
+  if (values['reclaim-free-space'] === true && values['zero-free-space'] === true) throw new UsageError('--reclaim-free-space and --zero-free-space: choose one');
+  const image = values.image as string | undefined;
+  if (image === undefined) return cleanup(invocation, sessionOptionsOf(values));
+  return onImage(image, values.root as string | undefined, values.yes === true, (root, attachedImage) => cleanup(invocation, { ...sessionOptionsOf(values), root, attachedImage }));
+}
+
+async function cleanup({ values, color }: Invocation, options: SessionOptions): Promise<number> {
   const reporter = reporterFor((values.format as string | undefined) ?? 'text');
-  const session = await openSession(sessionOptionsOf(values), reporter.name === 'json');
+  const session = await openSession(options, reporter.name === 'json');
   const context = { color, modules: CHECKS_BY_ID };
-  const target = session.host.mode === 'live' ? 'this machine' : session.host.root;
+  const target = session.host.mode === 'live' ? 'this machine' : (session.attachedImage?.file ?? session.host.root);
   let release: (() => void) | undefined;
   if (values.yes === true) {
     try {
@@ -83,7 +102,7 @@ export async function cleanupCommand({ values, color }: Invocation): Promise<num
   }
   try {
     const reports = await checkAll(session);
-    const plan = [...collectFixes(reports), ...requestedSteps(values)];
+    const plan = [...collectFixes(reports), ...requestedSteps(session, values)];
     if (values.yes !== true) {
       const records = await execute(await executeOptions(session, values, false), plan);
       const output: CleanupOutput = {
@@ -98,7 +117,7 @@ export async function cleanupCommand({ values, color }: Invocation): Promise<num
     const { records, actions } = await applyInRounds(session, values, plan);
     refreshHost(session);
     const afterReports = await checkAll(session);
-    const selfStep = requestedSteps(values).filter((a) => a.kind === 'remove-self');
+    const selfStep = requestedSteps(session, values).filter((a) => a.kind === 'remove-self');
     records.push(...(await execute(await executeOptions(session, values, true), selfStep)));
     actions.push(...selfStep);
     const after = await reportOf(session, afterReports);

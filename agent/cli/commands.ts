@@ -46,6 +46,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'check the image and report every problem',
     options: {
       root: { type: 'string', value: 'DIR', description: 'check the image mounted at DIR instead of this machine (no root needed)' },
+      image: { type: 'string', value: 'FILE', description: 'check an image file (raw, qcow2, vmdk, vdi, vhdx): attached read-only, left byte-identical (root, qemu-utils)' },
       format: formatOption('report'),
       ...selection,
       strict: { type: 'boolean', description: 'exit 1 on warnings too' },
@@ -60,10 +61,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'plan (and with --yes apply) the fixes, then check again',
     options: {
       root: { type: 'string', value: 'DIR', description: 'clean the image mounted at DIR (package commands are skipped there)' },
+      image: { type: 'string', value: 'FILE', description: 'clean an image file (raw, qcow2, vmdk, vdi, vhdx) as --root does; written only with --yes (root, qemu-utils)' },
       yes: { type: 'boolean', description: 'apply the plan; without it nothing is changed' },
       only: { ...selection.only, description: 'fix only what these checks find' },
       skip: { ...selection.skip, description: 'leave what these checks find' },
       'no-upgrade': { type: 'boolean', description: 'do not upgrade packages' },
+      'reclaim-free-space': { type: 'boolean', description: 'discard the free blocks (fstrim) so the snapshot or image file is smaller; zero fill where the disk cannot discard' },
       'zero-free-space': { type: 'boolean', description: 'fill the free space with zeros and remove the file (smaller snapshots)' },
       'remove-self': { type: 'boolean', description: "delete the agent's own binary at the very end" },
       ...sessionOptions,

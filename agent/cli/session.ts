@@ -7,6 +7,7 @@ import { liveFacts } from '../facts/live-host.js';
 import { Host } from '../host.js';
 import { buildReport, type Report } from '../report.js';
 import type { CheckModule, CheckReport } from '../types.js';
+import type { ImageInfo } from '../image/image-option.js';
 import type { OptionValues } from './commands.js';
 import { selectChecks } from './select-checks.js';
 import { openTarget } from './target.js';
@@ -19,6 +20,8 @@ export interface SessionOptions {
   offline?: boolean;
   config?: string;
   timeout?: string;
+  /** The image file mounted at root (--image): it names the target and gives its disk size. */
+  attachedImage?: ImageInfo;
 }
 
 /** The options `check` and `cleanup` share, from the parsed command line. */
@@ -43,6 +46,8 @@ export interface Session {
   startedAt: Date;
   /** Started at once, so reading them overlaps the checks. */
   facts: Promise<Report['host']['facts']>;
+  /** --image: the file attached at the target's root, with the file systems it mounts. */
+  attachedImage?: ImageInfo;
 }
 
 const DEFAULT_TIMEOUT_S = 300;
@@ -68,7 +73,8 @@ export async function openSession(options: SessionOptions, wantFacts: boolean): 
   const timeoutMs = parseTimeout(options.timeout);
   const config = loadConfig(options.config, new Set(CHECKS_BY_ID.keys()));
   const modules = selectChecks(CHECKS, CHECKS_BY_ID, options.only, options.skip).filter((check) => !config.skip.has(check.id));
-  const host = openTarget(options.root, { offline: options.offline ?? config.offline ?? false, notify: terminalNotifier() });
+  const image = options.attachedImage && { file: options.attachedImage.file, format: options.attachedImage.format, virtualSize: options.attachedImage.virtualSize };
+  const host = openTarget(options.root, { offline: options.offline ?? config.offline ?? false, notify: terminalNotifier(), ...(image ? { image } : {}) });
   const startedAt = new Date();
   let distro;
   try {
@@ -78,7 +84,7 @@ export async function openSession(options: SessionOptions, wantFacts: boolean): 
     throw new IncompleteError(`cannot identify the distribution: ${(err as Error).message}`);
   }
   const engine = { timeoutMs, severityOverrides: config.severity, ignore: config.ignore, off: config.off };
-  return { host, distro, modules, startedAt, engine, facts: wantFacts ? factsFor(host) : Promise.resolve(undefined) };
+  return { host, distro, modules, startedAt, engine, facts: wantFacts ? factsFor(host) : Promise.resolve(undefined), ...(options.attachedImage ? { attachedImage: options.attachedImage } : {}) };
 }
 
 /** Live facts are extras for the report: a failure to read them never fails the run. */
@@ -98,5 +104,6 @@ export function refreshHost(session: Session, overrides: { offline?: boolean } =
 
 export async function reportOf(session: Session, checks: CheckReport[]): Promise<Report> {
   const { host, distro, startedAt } = session;
-  return buildReport({ startedAt, target: { root: host.root, mode: host.mode }, distro, facts: await session.facts, checks });
+  const image = host.settings.image?.file;
+  return buildReport({ startedAt, target: { root: host.root, mode: host.mode, ...(image ? { image } : {}) }, distro, facts: await session.facts, checks });
 }

@@ -40,7 +40,7 @@ export const textReporter: Reporter = {
   cleanup: (output, context) => renderCleanup(output, (report) => textReporter.report(report, context)),
   report(report, context) {
     const { distro } = report.host;
-    const where = report.target.mode === 'live' ? 'this machine' : report.target.root;
+    const where = report.target.mode === 'live' ? 'this machine' : report.target.image ?? report.target.root;
     const lines = [`${report.agent.name} ${report.agent.version}: ${printable(distro.name)} (${distro.family}, ${distro.packageManager}) on ${printable(where)}`, ''];
     for (const status of ORDER) {
       const group = report.checks.filter((check) => check.status === status);

@@ -27,7 +27,8 @@ t.test('every kind is described and staged', async (t) => {
     fixes.setMode('/tmp', 0o1777),
     fixes.makeDirectory('/tmp', 0o1777),
     fixes.createFile('/etc/ssh/revoked_keys', 0o600),
-    { kind: 'zero-free-space' },
+    { kind: 'trim-free-space', path: '/' },
+    { kind: 'zero-free-space', path: '/' },
     { kind: 'remove-self' },
   ];
   t.same(samples.map((a) => a.kind).sort(), Object.keys(KINDS).sort(), 'a sample of every kind');
@@ -46,7 +47,7 @@ t.test('the plan order: /tmp repairs, then packages (purge, upgrade, autoremove,
     fixes.packages('upgrade'),
     fixes.setMode('/tmp', 0o1777),
     fixes.packages('purge', ['droplet-agent']),
-    { kind: 'zero-free-space' },
+    { kind: 'zero-free-space', path: '/' },
   ];
   const order = [...actions].sort(compareActions).map((a) => (a.kind === 'run' ? `run ${a.step}` : a.kind));
   t.same(order, ['set-mode', 'run purge', 'run upgrade', 'run clean', 'lock-account', 'remove-file', 'truncate-file', 'zero-free-space']);
@@ -66,7 +67,7 @@ t.test('the guard: what would remove or replace the agent is refused, a mode cha
   t.equal(guard.refusal(fixes.truncate('/tmp/agent')), RUNNING_AGENT, 'truncating the agent');
   t.equal(guard.refusal(fixes.setMode('/tmp', 0o1777)), undefined, 'a mode change on the directory holding it');
   t.equal(guard.refusal(fixes.removeTree('/tmp')), undefined, 'a tree holding it is emptied around it');
-  const context = { host, adapter: aptAdapter, guard, progress: false };
+  const context = { host, adapter: aptAdapter, guard, freeSpace: { showProgress: false } };
   t.same(await applyAction(context, planned(fixes.setMode('/tmp', 0o1777))), { status: 'done' });
   t.equal(statSync(join(root, 'tmp')).mode & 0o7777, 0o1777, '/tmp repaired while the agent runs from it');
   t.same(await applyAction(context, planned(fixes.removeTree('/tmp'))), { status: 'done', reason: 'kept the running agent binary' });

@@ -52,7 +52,7 @@ export function parseCleanup<T>(stdout: string): T {
 
 export interface ReportJson {
   verdict: string;
-  target: { root: string; mode: string };
+  target: { root: string; mode: string; image?: string };
   host: { distro: Record<string, string> };
   summary: Record<string, number>;
   checks: { id: string; status: string; summary: string; findings: { status: string; code: string; message: string; path?: string; fixable: boolean }[] }[];
