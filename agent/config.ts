@@ -1,7 +1,7 @@
 // The config file (ini): skip checks, change a check's severity, ignore findings a product must
 // ship. Read from --config FILE, or /etc/marketplace-agent.ini on the machine running the agent
 // when it exists. Anything it does not know is an error, never silently ignored.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { parse } from 'ini';
 import type { Finding, Severity } from './types.js';
 import { UsageError } from './cli/usage-error.js';
@@ -96,13 +96,30 @@ export function parseConfig(text: string, file: string, knownChecks: ReadonlySet
   return config;
 }
 
+// A config file is a few lines; /dev/zero or a FIFO named by mistake must not hang the agent.
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** The file's text, when it is a regular file of at most MAX_CONFIG_BYTES (O_NONBLOCK: a FIFO never waits). */
+function readConfigFile(file: string): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new UsageError(`--config ${file}: not a regular file`);
+    if (stats.size > MAX_CONFIG_BYTES) throw new UsageError(`--config ${file}: larger than 1 MiB`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The explicit --config file (must exist), else the default one when present, else nothing. */
 export function loadConfig(explicit: string | undefined, knownChecks: ReadonlySet<string>): AgentConfig {
   const file = explicit ?? DEFAULT_CONFIG_PATH;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readConfigFile(file);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     if (explicit === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return { skip: new Set(), severity: {}, off: new Set(), ignore: {} };
     throw new UsageError(`--config ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }

@@ -12,13 +12,36 @@ function useColor(noColor: boolean | undefined): boolean {
   return !noColor && !process.env.NO_COLOR && process.stdout.isTTY === true;
 }
 
+/**
+ * `--timeout -1`: node's parser takes a value that starts with '-' for a forgotten value ("argument
+ * is ambiguous"). Unless it is one of the command's own options, it is this option's value, and
+ * the option's own check then names what is wrong with it.
+ */
+function joinDashValues(spec: CommandSpec, args: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith('--') ? args[i].slice(2) : undefined;
+    const next = args[i + 1];
+    const own = (arg: string) => arg === '-h' || arg === '--help' || (arg.startsWith('--') && arg.slice(2).split('=')[0] in spec.options);
+    if (name !== undefined && spec.options[name]?.type === 'string' && next?.startsWith('-') && !own(next)) {
+      joined.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      joined.push(args[i]);
+    }
+  }
+  return joined;
+}
+
 function parseInvocation(spec: CommandSpec, args: string[]): Invocation | 'help' {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: parseArgsConfig(spec), strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: joinDashValues(spec, args), options: parseArgsConfig(spec), strict: true, allowPositionals: true });
   } catch (err) {
     // node's messages are multi-line and mention its own internals: keep the first sentence.
-    throw new UsageError(((err as Error).message.split('\n')[0] ?? 'bad arguments').replace(/\. To specify.*$/, ''));
+    const first = (err as Error).message.split('\n')[0] ?? 'bad arguments';
+    const missing = /^Option '(--[\w-]+)[^']*' argument (?:is ambiguous|missing)/.exec(first);
+    throw new UsageError(missing ? `${missing[1]} needs a value` : first.replace(/\. To specify.*$/, ''));
   }
   const values = parsed.values as Invocation['values'];
   if (values.help) return 'help';

@@ -2,7 +2,8 @@
 // allowed locks the Droplet's owner out. Both are decided by what the IMAGE will load at boot
 // (config files and wants/ links), not by the build machine's kernel: DigitalOcean's own script
 // asks `ufw status` and lsmod, so on a mounted image or in a chroot it reports the host.
-import { enabledUnits, type EnabledUnits } from '../agent/facts/systemd-units.js';
+import { enabledUnits } from '../agent/facts/systemd-units.js';
+import { firewallUnits } from '../agent/facts/firewall/installed.js';
 import { CSF_CONF, parseCsfConf } from '../agent/facts/firewall/csf.js';
 import {
   BUILTIN_ZONES,
@@ -26,14 +27,16 @@ import { couldNotCheck, problem } from '../agent/findings.js';
 import type { Host } from '../agent/host.js';
 import { defineCheck } from '../agent/check.js';
 import type { Finding } from '../agent/types.js';
-import { detectDistro } from '../distros/detect.js';
+import { packageAdapter } from '../distros/package-adapter.js';
 
 interface Context {
   host: Host;
-  units: EnabledUnits;
+  /** Firewall units that will run at boot (see agent/facts/firewall/installed.ts). */
+  usable: ReadonlySet<string>;
   /** The TCP ports sshd listens on in the image. */
   ports: number[];
-  family?: 'debian' | 'rhel';
+  /** The ruleset nftables.service loads in this family (from the package adapter). */
+  nftablesConfig: string;
 }
 
 interface Evaluation {
@@ -51,13 +54,12 @@ const UFW_CONF = '/etc/ufw/ufw.conf';
 const UFW_RULES_V4 = '/etc/ufw/user.rules';
 const LOCKOUT = 'a Droplet made from this image would lock its owner out';
 
-const isEnabled = (units: EnabledUnits, unit: string) => units.links.has(unit) && !units.masked.has(unit);
 const off = (name: string, findings: Finding[] = []): Evaluation => ({ name, enabled: false, findings });
 const blocked = (message: string, path: string) => problem('fail', 'ssh-blocked', `${message}: ${LOCKOUT}`, path);
 
-async function evaluateUfw({ host, units, ports }: Context): Promise<Evaluation> {
+async function evaluateUfw({ host, usable, ports }: Context): Promise<Evaluation> {
   const conf = await host.readText(UFW_CONF, { maxBytes: 64 * 1024 });
-  if (conf === null || !ufwConfEnabled(conf) || !isEnabled(units, 'ufw.service')) return off('ufw');
+  if (conf === null || !ufwConfEnabled(conf) || !usable.has('ufw.service')) return off('ufw');
   const rules = await host.readText(UFW_RULES_V4, { maxBytes: 16 * 1024 * 1024 });
   const verdicts: SshVerdict[] = rules === null ? [] : [ufwSshVerdict(parseUfwTuples(rules), ports)];
   const policy = ufwDefaultInputPolicy(await host.readText('/etc/default/ufw', { maxBytes: 64 * 1024 }));
@@ -82,8 +84,8 @@ async function readZone(host: Host, name: string): Promise<{ zone: Zone; path?: 
   return BUILTIN_ZONES[name] ? { zone: BUILTIN_ZONES[name] } : null;
 }
 
-async function evaluateFirewalld({ host, units, ports }: Context): Promise<Evaluation> {
-  if (!isEnabled(units, 'firewalld.service')) return off('firewalld');
+async function evaluateFirewalld({ host, usable, ports }: Context): Promise<Evaluation> {
+  if (!usable.has('firewalld.service')) return off('firewalld');
   const zoneName = parseDefaultZone(await host.readText(FIREWALLD_CONF, { maxBytes: 1024 * 1024 }));
   if (!/^[\w.-]+$/.test(zoneName)) return off('firewalld', [couldNotCheck(`${FIREWALLD_CONF}: DefaultZone is not a zone name`, FIREWALLD_CONF)]);
   const found = await readZone(host, zoneName);
@@ -104,26 +106,19 @@ async function evaluateFirewalld({ host, units, ports }: Context): Promise<Evalu
   return { name: 'firewalld', enabled: true, findings: [blocked(message, found.path ?? FIREWALLD_CONF)] };
 }
 
-async function evaluateNftables({ host, units, ports, family }: Context): Promise<Evaluation> {
-  if (!isEnabled(units, 'nftables.service')) return off('nftables');
-  // The file each family's nftables.service runs `nft -f` on.
-  const debian = '/etc/nftables.conf';
-  const rhel = '/etc/sysconfig/nftables.conf';
-  for (const path of family === 'rhel' ? [rhel] : family === 'debian' ? [debian] : [debian, rhel]) {
-    const chains = await readNftInputChains(host, path);
-    if (chains === null) continue;
-    // Debian ships an input chain with no rules and policy accept: loaded, but filtering nothing.
-    const filtering = chains.filter((chain) => chain.policy === 'drop' || chain.rules.length > 0);
-    if (filtering.length === 0) return off('nftables');
-    const ssh = describeTcpPorts(ports);
-    const named = nftMentionsPort(filtering.flatMap((chain) => chain.rules), ports);
-    if (filtering.some(nftDropsByDefault) && !named) {
-      const message = `nftables is enabled at boot, its input chain drops by default and no rule names SSH (${ssh}): check that SSH is accepted`;
-      return { name: 'nftables', enabled: true, findings: [problem('warn', 'ssh-maybe-blocked', message, path)] };
-    }
-    return { name: 'nftables', enabled: true, summary: `nftables is enabled at boot${named ? ` and names SSH (${ssh}) in its input rules` : ' and does not drop by default'}`, findings: [] };
+async function evaluateNftables({ host, usable, ports, nftablesConfig }: Context): Promise<Evaluation> {
+  if (!usable.has('nftables.service')) return off('nftables');
+  const chains = await readNftInputChains(host, nftablesConfig);
+  // Debian ships an input chain with no rules and policy accept: loaded, but filtering nothing.
+  const filtering = (chains ?? []).filter((chain) => chain.policy === 'drop' || chain.rules.length > 0);
+  if (filtering.length === 0) return off('nftables');
+  const ssh = describeTcpPorts(ports);
+  const named = nftMentionsPort(filtering.flatMap((chain) => chain.rules), ports);
+  if (filtering.some(nftDropsByDefault) && !named) {
+    const message = `nftables is enabled at boot, its input chain drops by default and no rule names SSH (${ssh}): check that SSH is accepted`;
+    return { name: 'nftables', enabled: true, findings: [problem('warn', 'ssh-maybe-blocked', message, nftablesConfig)] };
   }
-  return off('nftables');
+  return { name: 'nftables', enabled: true, summary: `nftables is enabled at boot${named ? ` and names SSH (${ssh}) in its input rules` : ' and does not drop by default'}`, findings: [] };
 }
 
 const IPTABLES_SERVICES = [
@@ -131,11 +126,11 @@ const IPTABLES_SERVICES = [
   { unit: 'iptables.service', path: '/etc/sysconfig/iptables' },
 ];
 
-async function evaluateIptables({ host, units, ports }: Context): Promise<Evaluation[]> {
+async function evaluateIptables({ host, usable, ports }: Context): Promise<Evaluation[]> {
   const evaluations: Evaluation[] = [];
   for (const { unit, path } of IPTABLES_SERVICES) {
     const name = `iptables (${unit})`;
-    if (!isEnabled(units, unit)) continue;
+    if (!usable.has(unit)) continue;
     const text = await host.readText(path, { maxBytes: 16 * 1024 * 1024 });
     const filter = text === null ? null : parseIptablesSave(text);
     if (!filter || !iptablesFiltersInput(filter)) continue;
@@ -151,9 +146,9 @@ async function evaluateIptables({ host, units, ports }: Context): Promise<Evalua
   return evaluations;
 }
 
-async function evaluateCsf({ host, units, ports }: Context): Promise<Evaluation> {
+async function evaluateCsf({ host, usable, ports }: Context): Promise<Evaluation> {
   const text = await host.readText(CSF_CONF, { maxBytes: 4 * 1024 * 1024 });
-  if (text === null || !['csf.service', 'lfd.service'].some((unit) => isEnabled(units, unit))) return off('csf');
+  if (text === null || !['csf.service', 'lfd.service'].some((unit) => usable.has(unit))) return off('csf');
   const conf = parseCsfConf(text);
   if (conf.testing) {
     const message = 'csf is enabled at boot in testing mode (TESTING is not "0"): its rules are flushed minutes after they load, so the image has no lasting firewall';
@@ -214,16 +209,16 @@ export const firewall = defineCheck({
       'nftables and iptables are judged only by their input policy, bare drop rules and whether a rule names the SSH port (so at most a warning); ' +
       'csf TCP6_IN and ufw before.rules are not read; a ufw rule limited to an interface other than eth0 counts as restricted; ' +
       'ssh.socket ListenStream overrides are not read (the sshd Port and ListenAddress ports are used); ' +
-      'the nftables ruleset path is the family default, not read from the unit\'s ExecStart.',
+      'the nftables ruleset path is the family default, not read from the unit\'s ExecStart; ' +
+      'a firewall counts only when its unit file and program are in the image (a removed, not purged, package does not).',
   },
   remedy: 'enable a firewall at boot (ufw, firewalld, nftables, iptables or csf) and allow the SSH port in its saved rules',
   severity: 'fail',
-  codes: { 'ssh-blocked': null, 'ssh-maybe-blocked': null, 'csf-testing': null, 'no-firewall': null, 'runtime-differs': null },
+  codes: { 'ssh-blocked': null, 'ssh-maybe-blocked': null, 'csf-testing': null, 'no-firewall': null, 'not-installed': null, 'runtime-differs': null },
   async run(host) {
-    const units = await enabledUnits(host);
+    const firewalls = await firewallUnits(host, await enabledUnits(host));
     const ssh = await sshPorts(host);
-    const family = await detectDistro(host).then((d) => d.family, () => undefined);
-    const context: Context = { host, units, ports: ssh.ports, family };
+    const context: Context = { host, usable: firewalls.usable, ports: ssh.ports, nftablesConfig: (await packageAdapter(host)).nftablesConfig };
     const evaluations = [
       ...(await guarded('ufw', () => evaluateUfw(context))),
       ...(await guarded('firewalld', () => evaluateFirewalld(context))),
@@ -233,6 +228,9 @@ export const firewall = defineCheck({
     ];
     const enabled = evaluations.filter((e) => e.enabled);
     const findings = evaluations.flatMap((e) => e.findings);
+    for (const { unit, link } of firewalls.missing) {
+      findings.push(problem('warn', 'not-installed', `${unit} is wanted at boot but its unit file or program is missing (removed, not purged?): it will not run`, link));
+    }
     // Which port the firewall must open depends on sshd_config: if it was not read in full, the
     // engine makes this check `error` ("SSH allowed" is unproven).
     const explained = findings.some((f) => f.status === 'error' || f.code === 'csf-testing');

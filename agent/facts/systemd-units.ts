@@ -10,7 +10,11 @@ export interface EnabledUnits {
   links: Map<string, string[]>;
   /** Units masked in /etc/systemd/system (linked to /dev/null). */
   masked: Set<string>;
+  /** Units that have a unit file (a package that was removed, not purged, leaves its wants link but not this). */
+  files: Set<string>;
 }
+
+const UNIT_FILE = /\.(service|socket|target|timer|path|mount)$/;
 
 /** Names in a directory; one that cannot be listed is recorded as unread (and read as empty). */
 async function listOrUnread(host: Host, path: string, unread: (path: string, reason: unknown) => void): Promise<string[]> {
@@ -26,6 +30,7 @@ export function enabledUnits(host: Host): Promise<EnabledUnits> {
   return host.fact('systemd-enabled-units', async (unread) => {
     const links = new Map<string, string[]>();
     const masked = new Set<string>();
+    const files = new Set<string>();
     // On a merged-/usr image /lib links to usr/lib: read each real directory once.
     const seen = new Set<string>();
     for (const unitDir of UNIT_DIRS) {
@@ -46,16 +51,20 @@ export function enabledUnits(host: Host): Promise<EnabledUnits> {
             const known = links.get(unit) ?? [];
             if (!known.includes(link)) links.set(unit, [...known, link]);
           }
-        } else if (unitDir === '/etc/systemd/system') {
+        } else if (UNIT_FILE.test(name)) {
           try {
-            if ((await host.lstat(path))?.isSymbolicLink() && host.canonical(path) === '/dev/null') masked.add(name);
+            if (unitDir === '/etc/systemd/system' && (await host.lstat(path))?.isSymbolicLink() && host.canonical(path) === '/dev/null') masked.add(name);
+            else files.add(name);
           } catch (err) {
             unread(path, err);
           }
         }
       }
     }
-    for (const unit of masked) links.delete(unit);
-    return { links, masked };
+    for (const unit of masked) {
+      links.delete(unit);
+      files.delete(unit);
+    }
+    return { links, masked, files };
   });
 }
