@@ -120,7 +120,7 @@ t.test('live dnf: failures are ok:false, never an empty success', async (t) => {
             stderr: "Errors during downloading metadata for repository 'baseos':\n  - Curl error (6): Couldn't resolve host name for https://user:hunter2@mirror.example.com/repodata/repomd.xml [Could not resolve host: mirror.example.com]\nError: Failed to download metadata for repo 'baseos': Cannot download repomd.xml: Curl error (6): Couldn't resolve host name for https://user:hunter2@mirror.example.com/repodata/repomd.xml\n",
           }
         : undefined,
-      /^refreshing the repository metadata failed: exit code 1: Error: Failed to download metadata for repo 'baseos'.*Couldn't resolve host name for https:\/\/mirror\.example\.com/,
+      /^refreshing the repository metadata failed: exit code 1: Error: Failed to download metadata for repo 'baseos'.*Couldn't resolve host name for https:\/\/\*\*\*@mirror\.example\.com/,
     ],
     [
       'offline without a cache',
