@@ -13,6 +13,11 @@ export interface EngineOptions {
   ignore?: Record<string, (finding: Finding) => boolean>;
   /** Checks turned off in the config file: reported as skipped, not run. */
   off?: ReadonlySet<string>;
+  /**
+   * Build each fixable finding's actions (cleanup). A check run only needs to know that there is a
+   * fix: building 150,000 action objects it would never use cost a third of its memory.
+   */
+  withFixes?: boolean;
 }
 
 const RANK: Record<Finding['status'], number> = { pass: 0, warn: 1, error: 2, fail: 3 };
@@ -53,13 +58,15 @@ function defaultSummary(status: Status, findings: Finding[]): string {
  * (an error finding, or an error status) gets no fix at all: "could not check" never leads to a
  * destructive plan, so every finding of it is published as not fixable.
  */
-function withFix(module: CheckModule, finding: Finding, complete: boolean): Finding {
-  const { fix: _ignored, ...plain } = finding;
-  if (finding.status === 'error' || finding.status === 'pass') return { ...plain, fixable: false };
+function withFix(module: CheckModule, finding: Finding, complete: boolean, build: boolean): Finding {
   const builder = module.codes[finding.code];
-  if (builder === undefined) throw new Error(`${module.id} reported the undeclared finding code '${finding.code}'`);
-  const fix = complete && builder ? builder(finding) : [];
-  return fix.length > 0 ? { ...plain, fixable: true, fix } : { ...plain, fixable: false };
+  if (builder === undefined && finding.status !== 'error') throw new Error(`${module.id} reported the undeclared finding code '${finding.code}'`);
+  // The finding is the check's own fresh object: set in place (a copy of each of 150,000 findings
+  // was a tenth of a scale run's memory).
+  finding.fixable = finding.status !== 'error' && finding.status !== 'pass' && complete && builder !== null;
+  // Every builder returns at least one action (the problems table plans each fixable row).
+  if (build && finding.fixable && builder) finding.fix = builder(finding);
+  return finding;
 }
 
 export function toCheckReport(module: CheckModule, result: CheckResult, durationMs: number, options: EngineOptions): CheckReport {
@@ -68,7 +75,7 @@ export function toCheckReport(module: CheckModule, result: CheckResult, duration
   const complete = result.status !== 'error' && !result.findings.some((finding) => finding.status === 'error');
   const findings = result.findings
     .filter((finding) => !ignored?.(finding))
-    .map((finding) => withFix(module, capFinding(finding, severity), complete));
+    .map((finding) => withFix(module, capFinding(finding, severity), complete, options.withFixes === true));
   const status: Status = result.status ?? worstStatus(findings);
   return {
     id: module.id,

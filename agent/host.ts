@@ -39,7 +39,7 @@ export interface WalkError {
 }
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-const LINE_CHUNK = 1024 * 1024;
+const lineChunk = Buffer.allocUnsafe(64 * 1024);
 // One line held in memory at most; sshd itself has no such limit, so a longer one is an error, not a pass.
 const MAX_LINE = 64 * 1024 * 1024;
 
@@ -263,24 +263,34 @@ export class Host {
   async readLines(targetPath: string, visit: (line: string, number: number) => void, options: { follow?: boolean } = {}): Promise<boolean> {
     const file = this.openRegular(targetPath, options.follow ?? true);
     if (file === null) return false;
-    const chunk = Buffer.alloc(LINE_CHUNK);
-    let pending = Buffer.alloc(0);
+    // One buffer for every file: the loop never awaits, so no other read can use it meanwhile
+    // (a fresh 1 MiB buffer per authorized_keys made 10,000 homes 3x slower).
+    const chunk = lineChunk;
+    // The start of a line that runs past the chunk, kept in parts: joined once, at its newline.
+    let parts: Buffer[] = [];
+    let partsLength = 0;
     let number = 0;
     try {
       for (;;) {
         const count = readSync(file.fd, chunk, 0, chunk.length, null);
-        let data = count === 0 ? pending : Buffer.concat([pending, chunk.subarray(0, count)]);
-        let newline: number;
-        while ((newline = data.indexOf(0x0a)) >= 0) {
-          visit(data.subarray(0, newline).toString('utf8'), ++number);
-          data = data.subarray(newline + 1);
-        }
         if (count === 0) {
-          if (data.length > 0) visit(data.toString('utf8'), ++number);
+          if (partsLength > 0) visit(Buffer.concat(parts).toString('utf8'), ++number);
           return true;
         }
-        if (data.length > MAX_LINE) throw new UnreadableError(targetPath, `has a line longer than ${sizeLimit(MAX_LINE)} (not read)`);
-        pending = Buffer.from(data);
+        let data = chunk.subarray(0, count);
+        let newline: number;
+        while ((newline = data.indexOf(0x0a)) >= 0) {
+          const head = data.subarray(0, newline);
+          visit((partsLength > 0 ? Buffer.concat([...parts, head]) : head).toString('utf8'), ++number);
+          parts = [];
+          partsLength = 0;
+          data = data.subarray(newline + 1);
+        }
+        if (data.length > 0) {
+          parts.push(Buffer.from(data));
+          partsLength += data.length;
+        }
+        if (partsLength > MAX_LINE) throw new UnreadableError(targetPath, `has a line longer than ${sizeLimit(MAX_LINE)} (not read)`);
       }
     } catch (err) {
       if (err instanceof UnreadableError) throw err;

@@ -51,7 +51,7 @@ async function executeOptions(session: Session, values: OptionValues, apply: boo
 }
 
 async function checkAll(session: Session): Promise<CheckReport[]> {
-  return runChecks(session.host, session.modules, session.engine);
+  return runChecks(session.host, session.modules, { ...session.engine, withFixes: true });
 }
 
 /** Applies the plan in rounds; returns the records of every action and the actions, in order. */
