@@ -1,6 +1,7 @@
-// The check vendors fail most: pending security updates. The lists are refreshed first (a refresh
-// that fails is an error, never a pass: stale lists hide updates), then the upgrade is simulated
-// and every pending package is classified by the archive that offers it.
+// The check vendors fail most: pending security updates. The security metadata is refreshed first
+// (a refresh that fails is an error, never a pass: stale lists hide updates); apt compares the
+// security archives' indexes with the installed versions (distros/apt-updates.ts), dnf/yum ask
+// check-update --security.
 import { problem } from '../agent/findings.js';
 import type { Host } from '../agent/host.js';
 import type { CheckModule, Finding } from '../agent/types.js';
@@ -17,7 +18,10 @@ const SCANNERS: Record<PackageManager, (host: Host, options: ScanOptions) => Pro
   yum: (host, options) => scanDnfUpdates(host, 'yum', options),
 };
 
-const REFRESH_COMMAND: Record<PackageManager, string> = { apt: 'apt-get update', dnf: 'dnf makecache', yum: 'yum makecache' };
+const REFRESH_COMMAND: Record<PackageManager, string> = { apt: 'apt-get update of the security archives', dnf: 'dnf makecache', yum: 'yum makecache' };
+const REFRESHED: Record<PackageManager, string> = { apt: 'security lists refreshed', dnf: 'lists refreshed', yum: 'lists refreshed' };
+// The scan refreshes only what the verdict needs; the upgrade needs every list fresh.
+const FULL_REFRESH: Partial<Record<PackageManager, string[]>> = { apt: ['apt-get', 'update'] };
 const UPGRADE_COMMAND: Record<PackageManager, string> = {
   apt: 'apt-get update && apt-get -y dist-upgrade',
   dnf: 'dnf -y upgrade --security (or dnf -y upgrade)',
@@ -46,10 +50,10 @@ export const securityUpdates: CheckModule = {
   title: 'No pending security updates',
   description: 'After refreshing the package lists, no security update is pending (other pending updates warn).',
   explain: {
-    looksAt: 'apt: `apt-get update`, then every Inst line of `apt-get -s dist-upgrade` (held-back kernels count); an update is a security update when an archive offering it is a *-security suite. dnf/yum: `check-update --security` and `check-update`. In --root mode the host\'s package manager works on the image\'s sources and a scratch copy of its lists (apt) or a throwaway cache (dnf --installroot), so the image is not changed.',
+    looksAt: 'apt: `apt-get update` of the security archives only (sources whose suite is *-security, or whose Release says so), then every installed package (/var/lib/dpkg/status) older than the version of the same package and architecture in a security archive\'s Packages index: that is a pending security update, even when -updates offers a newer version. Other pending updates come from the other archives\' lists on disk, not refreshed (the finding says how old they are). dnf/yum: `check-update --security` and `check-update`. In --root mode the host\'s package manager works on the image\'s sources, with scratch lists for the refresh (apt) or a throwaway cache (dnf --installroot), so the image is not changed.',
     why: 'DigitalOcean\'s review rejects images with pending security updates: every Droplet made from the image would start out vulnerable. A refresh that fails is reported as an error, because stale lists would hide updates.',
     manualFix: 'Run the upgrade (apt-get update && apt-get -y dist-upgrade, or dnf -y upgrade), reboot if a new kernel came, and check again.',
-    limits: '--offline uses the lists on disk as they are (the report says so). Ubuntu ESM updates need a subscription and are not counted.',
+    limits: '--offline uses the lists on disk as they are (the report says so). Ubuntu ESM updates need a subscription and are not counted. apt: the count of other updates follows apt\'s default policy (NotAutomatic archives such as experimental never, backports only for packages installed from them, held packages not) but not pins in /etc/apt/preferences, and counts phased updates apt may hold back (the finding says when either applies); a held package with a security update is reported (cleanup\'s upgrade leaves it until the hold is removed).',
   },
   remedy: 'upgrade the packages (apt-get -y dist-upgrade / dnf -y upgrade) and check again',
   severity: 'fail',
@@ -67,13 +71,13 @@ export const securityUpdates: CheckModule = {
     const security = scan.updates.filter((update) => update.security);
     const others = scan.updates.length - security.length;
     const findings: Finding[] = security.map((update) =>
-      problem('fail', 'security-update', `${update.name} ${update.installed ?? '(new)'} -> ${update.candidate}${update.advisory ? ` (${update.advisory})` : ''}`),
+      problem('fail', 'security-update', `${update.name} ${update.installed ?? '(new)'} -> ${update.candidate}${update.advisory ? ` (${update.advisory})` : ''}${update.held ? ' (held)' : ''}`),
     );
-    if (others > 0) findings.push(problem('warn', 'pending-updates', `${others} other update${others === 1 ? '' : 's'} pending`));
+    if (others > 0) findings.push(problem('warn', 'pending-updates', `${others} other update${others === 1 ? '' : 's'} pending${scan.othersBasis ? ` (${scan.othersBasis})` : ''}`));
     if (scan.securitySource === false) {
       findings.push(problem('warn', 'no-security-source', 'no configured package source is a security archive: the image would never get security fixes', undefined, false));
     }
-    const freshness = scan.refreshed ? 'lists refreshed' : 'offline: lists on disk, not refreshed';
+    const freshness = scan.refreshed ? REFRESHED[manager] : 'offline: lists on disk, not refreshed';
     const summary = security.length > 0
       ? `${security.length} security update${security.length === 1 ? '' : 's'} pending (${freshness}); run: ${UPGRADE_COMMAND[manager]}`
       : `no security update pending (${freshness})`;
@@ -84,6 +88,8 @@ export const securityUpdates: CheckModule = {
     if (!report.findings.some((f) => f.code === 'security-update' || f.code === 'pending-updates')) return [];
     const manager = (await detectDistro(host)).packageManager;
     const step = (command: string[], offset: number, upgrade = false): Action => ({ check: report.id, kind: 'run', command, phase: PHASE.packages + offset, ...(upgrade ? { upgrade } : {}) });
-    return [step(UPGRADE[manager], 0, true), step(AUTOREMOVE[manager], 1, true), step(CLEAN_COMMAND[manager], 5)];
+    const refresh = FULL_REFRESH[manager];
+    const first = refresh && !host.settings.offline ? [step(refresh, 0, true)] : [];
+    return [...first, step(UPGRADE[manager], 0, true), step(AUTOREMOVE[manager], 1, true), step(CLEAN_COMMAND[manager], 5)];
   },
 };

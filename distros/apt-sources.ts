@@ -52,15 +52,40 @@ export function aptListPrefix(path: string): string {
   return quoted.replace(/\//g, '_');
 }
 
-export async function rewrittenSources(host: Host): Promise<RewrittenSources> {
-  const mainText = (await host.readText('/etc/apt/sources.list')) ?? '';
-  const filePaths = fileRepositoryPaths(mainText);
-  const parts: RewrittenSources['parts'] = [];
-  for (const name of (await host.list('/etc/apt/sources.list.d')) ?? []) {
-    const text = name.endsWith('.list') || name.endsWith('.sources') ? await host.readText(posix.join('/etc/apt/sources.list.d', name)) : null;
-    if (text === null) continue;
-    filePaths.push(...fileRepositoryPaths(text));
-    parts.push({ name, content: name.endsWith('.sources') ? rewriteDeb822(text, host.root) : rewriteOneLine(text, host.root) });
+export interface SourcesFile {
+  /** `sources.list`, or the name of a file in sources.list.d. */
+  name: string;
+  /** Its path inside the image. */
+  path: string;
+  text: string;
+  format: 'one-line' | 'deb822';
+}
+
+/** The image's apt sources files as apt would read them (*.list and *.sources in sources.list.d). */
+export async function readImageSources(host: Host): Promise<SourcesFile[]> {
+  const files: SourcesFile[] = [];
+  const mainText = await host.readText('/etc/apt/sources.list');
+  if (mainText !== null) files.push({ name: 'sources.list', path: '/etc/apt/sources.list', text: mainText, format: 'one-line' });
+  for (const name of ((await host.list('/etc/apt/sources.list.d')) ?? []).sort()) {
+    const format = name.endsWith('.list') ? 'one-line' : name.endsWith('.sources') ? 'deb822' : null;
+    const path = posix.join('/etc/apt/sources.list.d', name);
+    const text = format ? await host.readText(path) : null;
+    if (format && text !== null) files.push({ name, path, text, format });
   }
-  return { sourceList: rewriteOneLine(mainText, host.root), parts, filePaths };
+  return files;
+}
+
+/** A sources text with the image's paths (file: repositories, Signed-By keyrings) made host paths. */
+export function rebaseSources(text: string, format: SourcesFile['format'], root: string): string {
+  return format === 'deb822' ? rewriteDeb822(text, root) : rewriteOneLine(text, root);
+}
+
+export async function rewrittenSources(host: Host): Promise<RewrittenSources> {
+  const files = await readImageSources(host);
+  const main = files.find((f) => f.name === 'sources.list' && f.path === '/etc/apt/sources.list');
+  return {
+    sourceList: rewriteOneLine(main?.text ?? '', host.root),
+    parts: files.filter((f) => f !== main).map((f) => ({ name: f.name, content: rebaseSources(f.text, f.format, host.root) })),
+    filePaths: files.flatMap((f) => fileRepositoryPaths(f.text)),
+  };
 }

@@ -1,0 +1,134 @@
+// Which Packages index belongs to which apt source, asked of apt itself: `apt-get indextargets
+// --no-release-info` prints every index target of the configured sources (one-line and deb822,
+// mirror+ and file: URIs, [arch=] options) with the name of its file in the lists directory and the
+// sources entry it comes from ("/etc/apt/sources.list:5", "debian.sources:2": line or stanza),
+// without reading any index. About 20 ms of CPU. Each source's Release file, read here, says
+// whether it is a security archive.
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import type { Host } from '../agent/host.js';
+import { describeFailure } from '../agent/runner.js';
+
+export interface IndexTarget {
+  /** "FILE:N": the line (one-line format) or stanza (deb822) that configures it. */
+  sourcesEntry: string;
+  /** The suite as the sources entry names it ("bookworm-security", "./" for a flat repository). */
+  dist: string;
+  /** "main/binary-amd64/Packages", "Packages" (flat). */
+  metaKey: string;
+  identifier: string;
+  targetOf: string;
+  /** Path on this machine of the uncompressed index in the lists directory (it may be stored compressed). */
+  filename: string;
+  repoUri: string;
+}
+
+/** `apt-get indextargets` prints deb822 stanzas; the fields kept here are on one line each. */
+export function parseIndexTargets(stdout: string): IndexTarget[] {
+  const targets: IndexTarget[] = [];
+  for (const stanza of stdout.split(/\n\s*\n/)) {
+    const field = (name: string) => new RegExp(`^${name}: ?(.*)$`, 'm').exec(stanza)?.[1]?.trim() ?? '';
+    const target: IndexTarget = {
+      sourcesEntry: field('Sourcesentry'),
+      dist: field('Release'),
+      metaKey: field('MetaKey'),
+      identifier: field('Identifier'),
+      targetOf: field('Target-Of'),
+      filename: field('Filename'),
+      repoUri: field('Repo-URI'),
+    };
+    if (target.sourcesEntry && target.metaKey && target.filename) targets.push(target);
+  }
+  return targets;
+}
+
+/** The binary package indexes (Packages of `deb` entries) of the sources apt sees with `aptOptions`. */
+export async function listPackagesTargets(host: Host, aptOptions: string[]): Promise<{ ok: true; targets: IndexTarget[] } | { ok: false; reason: string; missing?: boolean }> {
+  const run = await host.run('apt-get', [...aptOptions, 'indextargets', '--no-release-info'], { timeoutMs: 60_000, env: { LC_ALL: 'C' } });
+  if (run.spawnError) return { ok: false, reason: run.spawnError, missing: true };
+  if (run.timedOut || run.code !== 0) return { ok: false, reason: `apt-get indextargets failed: ${describeFailure(run)}` };
+  const targets = parseIndexTargets(run.stdout).filter((t) => t.targetOf === 'deb' && t.identifier === 'Packages');
+  return { ok: true, targets };
+}
+
+/** apt's URItoFileName quoting of a path piece: special characters as %xx, then '/' as '_'. */
+export function quoteListName(text: string): string {
+  return text.replace(/[\\|{}[\]<>"^~_=!@#$%&*\x00-\x20\x7f-\uffff]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\//g, '_');
+}
+
+/** The lists file names of a target's InRelease and Release: its filename with the meta key replaced. */
+export function releaseFilesOf(target: IndexTarget): string[] {
+  const key = quoteListName(target.metaKey);
+  if (!target.filename.endsWith(key)) return [];
+  const prefix = target.filename.slice(0, -key.length);
+  return [`${prefix}InRelease`, `${prefix}Release`];
+}
+
+/** Suffixes apt gives an index it keeps compressed (Acquire::GzipIndexes, KeepCompressedAs). */
+export const STORED_SUFFIXES = ['', '.lz4', '.zst', '.gz', '.xz', '.bz2', '.lzma'];
+
+export interface ReleaseInfo {
+  path: string;
+  suite: string;
+  codename: string;
+  label: string;
+  origin: string;
+  notAutomatic: boolean;
+  butAutomaticUpgrades: boolean;
+  mtimeMs: number;
+}
+
+/**
+ * Reads the head of a lists file without following a link (the lists directory belongs to the
+ * image). Null when it is absent or not a regular file.
+ */
+export function readListHead(path: string, maxBytes: number): { text: string; mtimeMs: number } | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return null;
+    const buf = Buffer.alloc(Math.min(stats.size, maxBytes));
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return { text: buf.subarray(0, n).toString('latin1'), mtimeMs: stats.mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The fields of a source's InRelease (or Release) that say what archive it is. */
+export function readRelease(target: IndexTarget): ReleaseInfo | null {
+  for (const path of releaseFilesOf(target)) {
+    const head = readListHead(path, 64 * 1024);
+    if (!head) continue;
+    // The fields come before the checksum lists; an InRelease wraps them in a PGP signature.
+    const text = head.text.split(/^(?:MD5Sum|SHA1|SHA256|SHA512):/m)[0];
+    const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*?)\\s*$`, 'mi').exec(text)?.[1] ?? '';
+    return {
+      path,
+      suite: field('Suite'),
+      codename: field('Codename'),
+      label: field('Label'),
+      origin: field('Origin'),
+      notAutomatic: /^yes$/i.test(field('NotAutomatic')),
+      butAutomaticUpgrades: /^yes$/i.test(field('ButAutomaticUpgrades')),
+      mtimeMs: head.mtimeMs,
+    };
+  }
+  return null;
+}
+
+// Debian and Ubuntu name their security suites CODENAME-security; Debian 10 and older used
+// CODENAME/updates on the security archive.
+const SECURITY_SUITE = /(-security|\/updates)$/;
+
+/** A security archive by the suite its sources entry names (known before any list is fetched). */
+export const isSecuritySuite = (dist: string) => SECURITY_SUITE.test(dist);
+
+/** A security archive by its Release file (a flat or renamed repository says so only there). */
+export function isSecurityRelease(release: ReleaseInfo): boolean {
+  return SECURITY_SUITE.test(release.suite) || SECURITY_SUITE.test(release.codename) || release.label === 'Debian-Security';
+}
