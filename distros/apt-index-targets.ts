@@ -4,7 +4,7 @@
 // sources entry it comes from ("/etc/apt/sources.list:5", "debian.sources:2": line or stanza),
 // without reading any index. About 20 ms of CPU. Each source's Release file, read here, says
 // whether it is a security archive.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync } from 'node:fs';
 import type { Host } from '../agent/host.js';
 import { describeFailure } from '../agent/runner.js';
 
@@ -78,34 +78,46 @@ export interface ReleaseInfo {
 }
 
 /**
- * Reads the head of a lists file without following a link (the lists directory belongs to the
- * image). Null when it is absent or not a regular file.
+ * A file of a lists directory (a path on this machine), at most maxBytes of it; null when absent.
+ * apt's file: method keeps an uncompressed index as a symlink to the repository's own file, a
+ * path inside the image: that is read through the host context (resolved inside the image),
+ * never followed on this machine.
  */
-export function readListHead(path: string, maxBytes: number): { text: string; mtimeMs: number } | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return null;
+export async function readListFile(host: Host, path: string, maxBytes: number): Promise<{ buf: Buffer; mtimeMs: number } | null> {
+  const stats = lstatSync(path, { throwIfNoEntry: false });
+  if (!stats) return null;
+  if (stats.isSymbolicLink()) {
+    const link = readlinkSync(path);
+    if (!link.startsWith('/')) throw new Error(`${path} is a relative symbolic link`);
+    // A scratch list of a --root refresh points at the image through its mount point.
+    const inImage = host.mode === 'root' && link.startsWith(`${host.root}/`) ? link.slice(host.root.length) : link;
+    const buf = await host.readBytes(inImage, { maxBytes });
+    return buf === null ? null : { buf, mtimeMs: (await host.stat(inImage))?.mtimeMs ?? 0 };
   }
+  if (!stats.isFile()) return null;
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return null;
-    const buf = Buffer.alloc(Math.min(stats.size, maxBytes));
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return { text: buf.subarray(0, n).toString('latin1'), mtimeMs: stats.mtimeMs };
+    const size = Math.min(fstatSync(fd).size, maxBytes);
+    const buf = Buffer.allocUnsafe(size);
+    let offset = 0;
+    while (offset < size) {
+      const n = readSync(fd, buf, offset, size - offset, offset);
+      if (n === 0) break;
+      offset += n;
+    }
+    return { buf: buf.subarray(0, offset), mtimeMs: stats.mtimeMs };
   } finally {
     closeSync(fd);
   }
 }
 
 /** The fields of a source's InRelease (or Release) that say what archive it is. */
-export function readRelease(target: IndexTarget): ReleaseInfo | null {
+export async function readRelease(host: Host, target: IndexTarget): Promise<ReleaseInfo | null> {
   for (const path of releaseFilesOf(target)) {
-    const head = readListHead(path, 64 * 1024);
-    if (!head) continue;
+    const file = await readListFile(host, path, 64 * 1024);
+    if (!file) continue;
     // The fields come before the checksum lists; an InRelease wraps them in a PGP signature.
-    const text = head.text.split(/^(?:MD5Sum|SHA1|SHA256|SHA512):/m)[0];
+    const text = file.buf.toString('latin1').split(/^(?:MD5Sum|SHA1|SHA256|SHA512):/m)[0];
     const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*?)\\s*$`, 'mi').exec(text)?.[1] ?? '';
     return {
       path,
@@ -115,7 +127,7 @@ export function readRelease(target: IndexTarget): ReleaseInfo | null {
       origin: field('Origin'),
       notAutomatic: /^yes$/i.test(field('NotAutomatic')),
       butAutomaticUpgrades: /^yes$/i.test(field('ButAutomaticUpgrades')),
-      mtimeMs: head.mtimeMs,
+      mtimeMs: file.mtimeMs,
     };
   }
   return null;

@@ -4,12 +4,11 @@
 // decoded, about 30 ms here. apt stores an index uncompressed unless Acquire::GzipIndexes asks
 // otherwise; gzip and zstd are decompressed here, xz, lz4, bzip2 and lzma by apt's own
 // `apt-helper cat-file`.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import type { Host } from '../agent/host.js';
 import { describeFailure } from '../agent/runner.js';
-import { STORED_SUFFIXES } from './apt-index-targets.js';
+import { readListFile, STORED_SUFFIXES } from './apt-index-targets.js';
 import { compareDebVersions } from './deb-version.js';
 import { debKey } from './dpkg-installed.js';
 
@@ -28,32 +27,6 @@ export interface IndexOffers {
   holdsInstalled: Set<string>;
 }
 
-/** Reads a regular file without following a link; null when absent. */
-function readFileNoFollow(path: string): Buffer | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`cannot read ${path}: ${(err as Error).message}`);
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
-    if (stats.size > MAX_INDEX_BYTES) throw new Error(`${path} is larger than 1 GiB`);
-    const buf = Buffer.allocUnsafe(stats.size);
-    let offset = 0;
-    while (offset < buf.length) {
-      const n = readSync(fd, buf, offset, buf.length - offset, offset);
-      if (n === 0) break;
-      offset += n;
-    }
-    return buf.subarray(0, offset);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 // zstdDecompressSync came in Node 22.15 / 23.8; the agent's runtime has it.
 const zstd = (zlib as unknown as { zstdDecompressSync?: (buf: Buffer) => Buffer }).zstdDecompressSync;
 
@@ -64,8 +37,8 @@ const zstd = (zlib as unknown as { zstdDecompressSync?: (buf: Buffer) => Buffer 
 export async function readPackagesIndex(host: Host, filename: string): Promise<Buffer | null> {
   for (const suffix of STORED_SUFFIXES) {
     const path = filename + suffix;
-    const buf = readFileNoFollow(path);
-    if (buf === null) continue;
+    const buf = (await readListFile(host, path, MAX_INDEX_BYTES))?.buf;
+    if (!buf) continue;
     if (suffix === '') return buf;
     if (suffix === '.gz') return gunzipSync(buf, { maxOutputLength: MAX_INDEX_BYTES });
     if (suffix === '.zst' && zstd) return zstd(buf);

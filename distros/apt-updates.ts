@@ -90,13 +90,13 @@ function rootView(host: Host, files: readonly SourcesFile[], scratch: string): A
 }
 
 /** Targets grouped by sources entry and suite, each group with its Release file when present. */
-function groupTargets(targets: readonly IndexTarget[]): SourceGroup[] {
+async function groupTargets(host: Host, targets: readonly IndexTarget[]): Promise<SourceGroup[]> {
   const groups = new Map<string, SourceGroup>();
   for (const target of targets) {
     const key = `${target.sourcesEntry}\n${target.dist}`;
     let group = groups.get(key);
     if (!group) {
-      group = { sourcesEntry: target.sourcesEntry, dist: target.dist, targets: [], release: readRelease(target) };
+      group = { sourcesEntry: target.sourcesEntry, dist: target.dist, targets: [], release: await readRelease(host, target) };
       groups.set(key, group);
     }
     group.targets.push(target);
@@ -130,7 +130,7 @@ async function scan(host: Host, options: ScanOptions, scratch: string): Promise<
   const view = host.mode === 'root' ? rootView(host, files, scratch) : liveView(files, scratch);
   const listed = await listPackagesTargets(host, view.imageOptions);
   if (!listed.ok) return { ok: false, reason: listed.missing ? NO_APT : listed.reason };
-  const groups = groupTargets(listed.targets);
+  const groups = await groupTargets(host, listed.targets);
   if (groups.length === 0) return { ok: false, reason: 'no package lists: the image has no apt sources' };
   const status = await host.readText('/var/lib/dpkg/status', { maxBytes: 512 * 1024 * 1024 });
   if (status === null) return { ok: false, reason: 'the image has no /var/lib/dpkg/status: its installed packages are unknown' };
@@ -171,8 +171,8 @@ async function scan(host: Host, options: ScanOptions, scratch: string): Promise<
     const after = await relisted;
     if (!after.ok) return { ok: false, reason: after.reason };
     // The refresh must have covered exactly the chosen sources, or its lists would not be the ones judged.
-    if (selection(groupTargets(after.targets)) !== selection(toRefresh)) return { ok: false, reason: 'the security sources written for the refresh are not the ones apt reported' };
-    refreshedGroups = groupTargets(after.targets);
+    refreshedGroups = await groupTargets(host, after.targets);
+    if (selection(refreshedGroups) !== selection(toRefresh)) return { ok: false, reason: 'the security sources written for the refresh are not the ones apt reported' };
     const lost = refreshedGroups.find((g) => g.release === null);
     if (lost) return { ok: false, reason: `apt-get update left no Release file for ${lost.dist}` };
   } else {
