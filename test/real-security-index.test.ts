@@ -56,7 +56,7 @@ t.test('a security fix superseded in -updates is still reported', { skip: isRoot
   const before = snapshotTree(root);
   for (const extra of [[], ['--offline']]) {
     const run = runAgent(['check', '--root', root, '--format', 'json', '--only', 'security-updates', ...extra]);
-    expectFindings(parseReport(run.stdout), `--root ${extra.join(' ')}`);
+    expectFindings(parseReport(run.stdout), ['--root', ...extra].join(' '));
   }
   t.same(changedPaths(before, snapshotTree(root)), [], '--root leaves the image exactly as it was');
 });
