@@ -1,9 +1,10 @@
 // Reading apt's Packages indexes from the lists directory: the newest version each one offers of
 // the installed packages. A Debian main index is about 50 MB and 63,000 stanzas; it is scanned
-// as bytes (Buffer.indexOf is memchr-fast) and only the stanzas of installed packages are
-// decoded, about 30 ms here. apt stores an index uncompressed unless Acquire::GzipIndexes asks
+// as bytes, in chunks (Buffer.indexOf is memchr-fast), and only the stanzas of installed packages
+// are decoded: about 40 ms here. apt stores an index uncompressed unless Acquire::GzipIndexes asks
 // otherwise; gzip and zstd are decompressed here, xz, lz4, bzip2 and lzma by apt's own
 // `apt-helper cat-file`.
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import type { Host } from '../agent/host.js';
@@ -83,38 +84,85 @@ function packageName(buf: Buffer, start: number, end: number): string | null {
   return buf.toString('latin1', from, to).trim();
 }
 
-/**
- * The newest version the index offers of each installed package (by name and architecture), and
- * whether it holds the installed version itself. `installed` maps name:arch to the installed version.
- */
-export function offersOf(index: Buffer, installed: ReadonlyMap<string, string>, names: ReadonlySet<string>): IndexOffers {
-  const newest = new Map<string, Offer>();
-  const holdsInstalled = new Set<string>();
+/** Adds the offers of the stanzas in index[0, length) to `into`. */
+function scanStanzas(index: Buffer, length: number, installed: ReadonlyMap<string, string>, names: ReadonlySet<string>, into: IndexOffers): void {
   let start = 0;
-  while (start < index.length) {
+  while (start < length) {
     // Stanzas are separated by a blank line; extra blank lines are skipped.
-    while (index[start] === 10) start++;
-    if (start >= index.length) break;
+    while (start < length && index[start] === 10) start++;
+    if (start >= length) break;
     let end = index.indexOf(NL2, start);
-    if (end < 0) end = index.length;
+    if (end < 0 || end > length) end = length;
     const name = packageName(index, start, end);
     if (name !== null && names.has(name)) {
       const version = fieldIn(index, VERSION, start, end);
       const arch = fieldIn(index, ARCH, start, end);
-      if (version && arch) {
-        const key = debKey(name, arch);
-        const current = installed.get(key);
-        if (current !== undefined) {
-          if (current === version || compareDebVersions(current, version) === 0) holdsInstalled.add(key);
-          const best = newest.get(key);
-          if (!best || compareDebVersions(version, best.version) > 0) {
-            const phased = fieldIn(index, PHASED, start, end);
-            newest.set(key, phased !== null && Number(phased) < 100 ? { version, phased: Number(phased) } : { version });
-          }
+      const key = arch ? debKey(name, arch) : '';
+      const current = installed.get(key);
+      if (version && current !== undefined) {
+        if (current === version || compareDebVersions(current, version) === 0) into.holdsInstalled.add(key);
+        const best = into.newest.get(key);
+        if (!best || compareDebVersions(version, best.version) > 0) {
+          const phased = fieldIn(index, PHASED, start, end);
+          into.newest.set(key, phased !== null && Number(phased) < 100 ? { version, phased: Number(phased) } : { version });
         }
       }
     }
     start = end + 2;
   }
-  return { newest, holdsInstalled };
+}
+
+/**
+ * The newest version the index offers of each installed package (by name and architecture), and
+ * whether it holds the installed version itself. `installed` maps name:arch to the installed version.
+ */
+export function offersOf(index: Buffer, installed: ReadonlyMap<string, string>, names: ReadonlySet<string>): IndexOffers {
+  const offers: IndexOffers = { newest: new Map(), holdsInstalled: new Set() };
+  scanStanzas(index, index.length, installed, names, offers);
+  return offers;
+}
+
+const CHUNK = 4 * 1024 * 1024;
+
+/**
+ * A plain index file read in chunks into one buffer, each chunk's whole stanzas scanned: reading
+ * 50 MB into a fresh buffer cost more than the scan (page faults on first touch), and the peak
+ * memory is a chunk, not the index.
+ */
+function offersOfPlainFile(path: string, installed: ReadonlyMap<string, string>, names: ReadonlySet<string>): IndexOffers {
+  const offers: IndexOffers = { newest: new Map(), holdsInstalled: new Set() };
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let held = 0; // bytes of an unfinished stanza carried over from the last chunk
+    for (;;) {
+      if (held === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]); // a stanza longer than the buffer
+      const n = readSync(fd, buf, held, buf.length - held, null);
+      const length = held + n;
+      if (n === 0) {
+        scanStanzas(buf, length, installed, names, offers);
+        return offers;
+      }
+      const cut = buf.lastIndexOf(NL2, length - 2);
+      if (cut < 0) {
+        held = length;
+        continue;
+      }
+      scanStanzas(buf, cut, installed, names, offers);
+      held = buf.copy(buf, 0, cut + 2, length);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The offers of the index apt names `filename` (uncompressed), stored plain or compressed; null
+ * when apt keeps no file for it (an empty or unfetched index).
+ */
+export async function offersOfIndex(host: Host, filename: string, installed: ReadonlyMap<string, string>, names: ReadonlySet<string>): Promise<IndexOffers | null> {
+  if (lstatSync(filename, { throwIfNoEntry: false })?.isFile()) return offersOfPlainFile(filename, installed, names);
+  const index = await readPackagesIndex(host, filename);
+  return index === null ? null : offersOf(index, installed, names);
 }

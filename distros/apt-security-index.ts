@@ -8,7 +8,7 @@
 // left out. Pins in /etc/apt/preferences are not applied (the scan says so when there are any).
 import type { Host } from '../agent/host.js';
 import type { IndexTarget, ReleaseInfo } from './apt-index-targets.js';
-import { offersOf, readPackagesIndex, type IndexOffers } from './apt-packages-index.js';
+import { offersOfIndex, type IndexOffers } from './apt-packages-index.js';
 import { compareDebVersions } from './deb-version.js';
 import type { InstalledDeb } from './dpkg-installed.js';
 import type { PendingUpdate } from './updates.js';
@@ -28,8 +28,8 @@ export async function groupOffers(host: Host, groups: readonly SourceGroup[], in
   const result: { group: SourceGroup; offers: IndexOffers }[] = [];
   for (const group of groups) {
     for (const target of group.targets) {
-      const index = await readPackagesIndex(host, target.filename);
-      if (index !== null) result.push({ group, offers: offersOf(index, versions, names) });
+      const offers = await offersOfIndex(host, target.filename, versions, names);
+      if (offers !== null) result.push({ group, offers });
     }
   }
   return result;

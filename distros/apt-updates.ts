@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UnreadableError, type Host } from '../agent/host.js';
 import { makeScratchDir } from '../agent/scratch.js';
-import { isSecurityRelease, isSecuritySuite, listPackagesTargets, readRelease, type IndexTarget } from './apt-index-targets.js';
+import { configuredListsDir, inLists, isSecurityRelease, isSecuritySuite, listPackagesTargets, readRelease, type IndexTarget } from './apt-index-targets.js';
 import { REFRESH_OPTIONS, runRefresh, writeRefreshSources, type EntryToRefresh } from './apt-refresh.js';
 import { groupOffers, pendingUpdates, type SourceGroup } from './apt-security-index.js';
 import { readImageSources, type SourcesFile } from './apt-sources.js';
@@ -21,8 +21,12 @@ const NO_APT = 'skip: apt-get is not installed on this machine';
 
 /** How the host's apt is pointed at the target, and where each Sourcesentry's text is. */
 interface AptView {
-  /** Options for listing the image's own index targets, with its own lists directory. */
+  /** Options for listing the image's own index targets. */
   imageOptions: string[];
+  /** The image's lists directory (on this machine). */
+  imageLists: string;
+  /** Where a refresh puts its lists. */
+  refreshLists: string;
   /** Options for refreshing the given entries. */
   refreshOptions(entries: readonly EntryToRefresh[]): string[];
   /** The sources file and line/stanza number of a Sourcesentry. */
@@ -34,9 +38,11 @@ function splitEntry(sourcesEntry: string): { path: string; index: number } | nul
   return m ? { path: m[1], index: Number(m[2]) } : null;
 }
 
-function liveView(files: readonly SourcesFile[], scratch: string): AptView {
+function liveView(files: readonly SourcesFile[], scratch: string, lists: string): AptView {
   return {
     imageOptions: [],
+    imageLists: lists,
+    refreshLists: lists,
     refreshOptions: (entries) => [...writeRefreshSources(join(scratch, 'refresh'), entries, null), ...REFRESH_OPTIONS, '-o', `Dir::Log=${join(scratch, 'log')}`],
     entry(sourcesEntry) {
       const at = splitEntry(sourcesEntry);
@@ -69,12 +75,9 @@ function rootView(host: Host, files: readonly SourcesFile[], scratch: string): A
     '-o', 'APT::Sandbox::User=root',
   ];
   return {
-    imageOptions: [
-      ...base,
-      '-o', `Dir::State::Lists=${host.hostPath('/var/lib/apt/lists')}`,
-      '-o', `Dir::Etc::SourceList=${join(image, 'sources.list')}`,
-      '-o', `Dir::Etc::SourceParts=${join(image, 'sources.list.d')}`,
-    ],
+    imageOptions: [...base, '-o', `Dir::Etc::SourceList=${join(image, 'sources.list')}`, '-o', `Dir::Etc::SourceParts=${join(image, 'sources.list.d')}`],
+    imageLists: host.hostPath('/var/lib/apt/lists'),
+    refreshLists: join(scratch, 'lists'),
     refreshOptions(entries) {
       const lists = join(scratch, 'lists');
       mkdirSync(join(lists, 'partial'), { recursive: true });
@@ -127,10 +130,10 @@ async function othersBasis(host: Host, others: readonly SourceGroup[], phased: n
 
 async function scan(host: Host, options: ScanOptions, scratch: string): Promise<UpdateScan> {
   const files = await readImageSources(host);
-  const view = host.mode === 'root' ? rootView(host, files, scratch) : liveView(files, scratch);
-  const listed = await listPackagesTargets(host, view.imageOptions);
+  const view = host.mode === 'root' ? rootView(host, files, scratch) : liveView(files, scratch, await configuredListsDir(host));
+  const listed = await listPackagesTargets(host, view.imageOptions, scratch);
   if (!listed.ok) return { ok: false, reason: listed.missing ? NO_APT : listed.reason };
-  const groups = await groupTargets(host, listed.targets);
+  const groups = await groupTargets(host, inLists(listed.targets, view.imageLists));
   if (groups.length === 0) return { ok: false, reason: 'no package lists: the image has no apt sources' };
   const status = await host.readText('/var/lib/dpkg/status', { maxBytes: 512 * 1024 * 1024 });
   if (status === null) return { ok: false, reason: 'the image has no /var/lib/dpkg/status: its installed packages are unknown' };
@@ -163,7 +166,7 @@ async function scan(host: Host, options: ScanOptions, scratch: string): Promise<
   if (entries.size > 0) {
     const refreshOptions = view.refreshOptions([...entries.values()]);
     const update = runRefresh(host, refreshOptions, options.refreshTimeoutMs);
-    const relisted = listPackagesTargets(host, refreshOptions);
+    const relisted = listPackagesTargets(host, refreshOptions, scratch);
     // The kept lists are read while apt fetches (its own process).
     keptOffers = await groupOffers(host, kept, installed);
     const failure = await update;
@@ -171,7 +174,7 @@ async function scan(host: Host, options: ScanOptions, scratch: string): Promise<
     const after = await relisted;
     if (!after.ok) return { ok: false, reason: after.reason };
     // The refresh must have covered exactly the chosen sources, or its lists would not be the ones judged.
-    refreshedGroups = await groupTargets(host, after.targets);
+    refreshedGroups = await groupTargets(host, inLists(after.targets, view.refreshLists));
     if (selection(refreshedGroups) !== selection(toRefresh)) return { ok: false, reason: 'the security sources written for the refresh are not the ones apt reported' };
     const lost = refreshedGroups.find((g) => g.release === null);
     if (lost) return { ok: false, reason: `apt-get update left no Release file for ${lost.dist}` };
