@@ -30,7 +30,7 @@ interface AptView {
   /** Options for refreshing the given entries. */
   refreshOptions(entries: readonly EntryToRefresh[]): string[];
   /** The sources file and line/stanza number of a Sourcesentry. */
-  entry(sourcesEntry: string): { file: SourcesFile; index: number } | null;
+  entry(sourcesEntry: string): Promise<{ file: SourcesFile; index: number } | null>;
 }
 
 function splitEntry(sourcesEntry: string): { path: string; index: number } | null {
@@ -38,16 +38,21 @@ function splitEntry(sourcesEntry: string): { path: string; index: number } | nul
   return m ? { path: m[1], index: Number(m[2]) } : null;
 }
 
-function liveView(files: readonly SourcesFile[], scratch: string, lists: string): AptView {
+function liveView(host: Host, files: readonly SourcesFile[], scratch: string, lists: string): AptView {
   return {
     imageOptions: [],
     imageLists: lists,
     refreshLists: lists,
     refreshOptions: (entries) => [...writeRefreshSources(join(scratch, 'refresh'), entries, null), ...REFRESH_OPTIONS, '-o', `Dir::Log=${join(scratch, 'log')}`],
-    entry(sourcesEntry) {
+    async entry(sourcesEntry) {
       const at = splitEntry(sourcesEntry);
-      const file = at && files.find((f) => f.path === at.path);
-      return at && file ? { file, index: at.index } : null;
+      if (!at) return null;
+      const known = files.find((f) => f.path === at.path);
+      if (known) return { file: known, index: at.index };
+      // A sources file apt.conf names elsewhere (Dir::Etc::SourceParts): read where apt read it.
+      const text = await host.readText(at.path);
+      const format = at.path.endsWith('.sources') ? 'deb822' : 'one-line';
+      return text === null ? null : { file: { name: at.path, path: at.path, text, format }, index: at.index };
     },
   };
 }
@@ -84,7 +89,7 @@ function rootView(host: Host, files: readonly SourcesFile[], scratch: string): A
       mkdirSync(join(scratch, 'cache', 'archives', 'partial'), { recursive: true });
       return [...base, '-o', `Dir::State::Lists=${lists}`, ...writeRefreshSources(join(scratch, 'refresh'), entries, host.root), ...REFRESH_OPTIONS];
     },
-    entry(sourcesEntry) {
+    async entry(sourcesEntry) {
       const at = splitEntry(sourcesEntry);
       const file = at && where.get(at.path);
       return at && file ? { file, index: at.index } : null;
@@ -130,7 +135,7 @@ async function othersBasis(host: Host, others: readonly SourceGroup[], phased: n
 
 async function scan(host: Host, options: ScanOptions, scratch: string): Promise<UpdateScan> {
   const files = await readImageSources(host);
-  const view = host.mode === 'root' ? rootView(host, files, scratch) : liveView(files, scratch, await configuredListsDir(host));
+  const view = host.mode === 'root' ? rootView(host, files, scratch) : liveView(host, files, scratch, await configuredListsDir(host));
   const listed = await listPackagesTargets(host, view.imageOptions, scratch);
   if (!listed.ok) return { ok: false, reason: listed.missing ? NO_APT : listed.reason };
   const groups = await groupTargets(host, inLists(listed.targets, view.imageLists));
@@ -155,7 +160,7 @@ async function scan(host: Host, options: ScanOptions, scratch: string): Promise<
   const kept = groups.filter((g) => !toRefresh.includes(g));
   const entries = new Map<string, EntryToRefresh>();
   for (const group of toRefresh) {
-    const at = view.entry(group.sourcesEntry);
+    const at = await view.entry(group.sourcesEntry);
     if (!at) return { ok: false, reason: `cannot find the sources entry ${group.sourcesEntry} that apt reported` };
     const entry = entries.get(group.sourcesEntry) ?? { ...at, dists: new Set<string>() };
     entry.dists.add(group.dist);
