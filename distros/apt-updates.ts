@@ -24,9 +24,9 @@ interface AptView {
   /** Options for listing the image's own index targets. */
   imageOptions: string[];
   /** The image's lists directory (on this machine). */
-  imageLists: string;
+  imageLists: Promise<string>;
   /** Where a refresh puts its lists. */
-  refreshLists: string;
+  refreshLists: Promise<string>;
   /** Options for refreshing the given entries. */
   refreshOptions(entries: readonly EntryToRefresh[]): string[];
   /** The sources file and line/stanza number of a Sourcesentry. */
@@ -38,7 +38,9 @@ function splitEntry(sourcesEntry: string): { path: string; index: number } | nul
   return m ? { path: m[1], index: Number(m[2]) } : null;
 }
 
-function liveView(host: Host, files: readonly SourcesFile[], scratch: string, lists: string): AptView {
+function liveView(host: Host, files: readonly SourcesFile[], scratch: string): AptView {
+  // Asked of apt-config while indextargets runs.
+  const lists = configuredListsDir(host);
   return {
     imageOptions: [],
     imageLists: lists,
@@ -81,8 +83,8 @@ function rootView(host: Host, files: readonly SourcesFile[], scratch: string): A
   ];
   return {
     imageOptions: [...base, '-o', `Dir::Etc::SourceList=${join(image, 'sources.list')}`, '-o', `Dir::Etc::SourceParts=${join(image, 'sources.list.d')}`],
-    imageLists: host.hostPath('/var/lib/apt/lists'),
-    refreshLists: join(scratch, 'lists'),
+    imageLists: Promise.resolve(host.hostPath('/var/lib/apt/lists')),
+    refreshLists: Promise.resolve(join(scratch, 'lists')),
     refreshOptions(entries) {
       const lists = join(scratch, 'lists');
       mkdirSync(join(lists, 'partial'), { recursive: true });
@@ -135,10 +137,10 @@ async function othersBasis(host: Host, others: readonly SourceGroup[], phased: n
 
 async function scan(host: Host, options: ScanOptions, scratch: string): Promise<UpdateScan> {
   const files = await readImageSources(host);
-  const view = host.mode === 'root' ? rootView(host, files, scratch) : liveView(host, files, scratch, await configuredListsDir(host));
+  const view = host.mode === 'root' ? rootView(host, files, scratch) : liveView(host, files, scratch);
   const listed = await listPackagesTargets(host, view.imageOptions, scratch);
   if (!listed.ok) return { ok: false, reason: listed.missing ? NO_APT : listed.reason };
-  const groups = await groupTargets(host, inLists(listed.targets, view.imageLists));
+  const groups = await groupTargets(host, inLists(listed.targets, await view.imageLists));
   if (groups.length === 0) return { ok: false, reason: 'no package lists: the image has no apt sources' };
   const status = await host.readText('/var/lib/dpkg/status', { maxBytes: 512 * 1024 * 1024 });
   if (status === null) return { ok: false, reason: 'the image has no /var/lib/dpkg/status: its installed packages are unknown' };
@@ -179,7 +181,7 @@ async function scan(host: Host, options: ScanOptions, scratch: string): Promise<
     const after = await relisted;
     if (!after.ok) return { ok: false, reason: after.reason };
     // The refresh must have covered exactly the chosen sources, or its lists would not be the ones judged.
-    refreshedGroups = await groupTargets(host, inLists(after.targets, view.refreshLists));
+    refreshedGroups = await groupTargets(host, inLists(after.targets, await view.refreshLists));
     if (selection(refreshedGroups) !== selection(toRefresh)) return { ok: false, reason: 'the security sources written for the refresh are not the ones apt reported' };
     const lost = refreshedGroups.find((g) => g.release === null);
     if (lost) return { ok: false, reason: `apt-get update left no Release file for ${lost.dist}` };

@@ -3,7 +3,7 @@
 // simulation names only -updates; the agent must still report the security fix. mpa-other is an
 // "other" update (1.0 installed, 1.1 in -updates). Live inside the root (refresh and --offline)
 // and with --root from outside, which must leave the image exactly as it was; the refresh must
-// leave the -updates list as it was.
+// leave the -updates list as it was, and cleanup's plan must refresh every list before upgrading.
 import t from 'tap';
 import { lstatSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { freshRoot } from '../fixtures/real/debian-roots.js';
 import { mustRunInRoot } from '../fixtures/real/ns-run.js';
 import { addLocalSecurityRepo, useOnlyLocalSources } from '../fixtures/real/security-repo.js';
 import { addLocalUpdatesRepo } from '../fixtures/real/updates-repo.js';
-import { parseReport, runAgent, TEST_TODAY } from './helpers/agent.js';
+import { parseCleanup, parseReport, runAgent, TEST_TODAY } from './helpers/agent.js';
 import { changedPaths, snapshotTree } from './helpers/tree-snapshot.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -49,6 +49,14 @@ t.test('a security fix superseded in -updates is still reported', { skip: isRoot
   const listAfter = lstatSync(join(root, UPDATES_LIST));
   t.equal(listAfter.mtimeMs, listBefore.mtimeMs, 'live: the -updates list was not refreshed');
   t.equal(live.code, 1, 'live: exit 1');
+
+  // The check refreshed only the security archive: cleanup's upgrade refreshes every list first.
+  const plan = await runAgentInRoot(root, ['cleanup', '--format', 'json', '--only', 'security-updates'], { today: TEST_TODAY });
+  const commands = parseCleanup<{ actions: { command?: string }[] }>(plan.stdout).actions.map((a) => a.command ?? '');
+  const update = commands.findIndex((c) => c === 'apt-get update');
+  t.ok(update >= 0 && update < commands.findIndex((c) => c.includes('dist-upgrade')), 'cleanup plans a full apt-get update before the upgrade', { commands });
+  const offlinePlan = await runAgentInRoot(root, ['cleanup', '--offline', '--format', 'json', '--only', 'security-updates'], { today: TEST_TODAY });
+  t.notOk(parseCleanup<{ actions: { command?: string }[] }>(offlinePlan.stdout).actions.some((a) => a.command === 'apt-get update'), 'but not with --offline');
 
   const offline = await runAgentInRoot(root, ['check', '--offline', '--format', 'json', '--only', 'security-updates'], { today: TEST_TODAY });
   t.match(expectFindings(parseReport(offline.stdout), '--offline')?.summary, /offline: lists on disk, not refreshed/);
