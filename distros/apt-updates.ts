@@ -124,11 +124,16 @@ function age(ms: number): string {
   return `${Math.floor(hours / 24)} days`;
 }
 
-/** What the count of other updates rests on, for the finding: lists' age, phased candidates, pins. */
+/**
+ * What the count of other updates rests on, for the finding: the lists' age, phased candidates,
+ * pins. The age is that of the newest of their Release files: apt rewrites one only when the
+ * archive changed (a main archive between point releases never does), so the newest says when a
+ * refresh last brought something new, and the oldest would say little.
+ */
 async function othersBasis(host: Host, others: readonly SourceGroup[], phased: number): Promise<string | undefined> {
   const times = others.flatMap((g) => (g.release ? [g.release.mtimeMs] : []));
   if (times.length === 0) return undefined;
-  const parts = [`per the other archives' lists on disk, not refreshed (last changed ${age(Date.now() - Math.min(...times))} ago)`];
+  const parts = [`per the other archives' lists on disk, not refreshed (the newest changed ${age(Date.now() - Math.max(...times))} ago)`];
   if (phased > 0) parts.push(`${phased} of them phased: apt may hold them back on this machine`);
   const pins = (await host.lstat('/etc/apt/preferences')) !== null || ((await host.list('/etc/apt/preferences.d')) ?? []).length > 0;
   if (pins) parts.push('apt pins (/etc/apt/preferences) not applied');
