@@ -197,7 +197,7 @@ export const firewall = defineCheck({
       'What the image loads at boot: /etc/ufw/ufw.conf and user.rules/user6.rules; firewalld.conf and the default zone file ' +
       '(/etc/firewalld/zones over /usr/lib/firewalld/zones); /etc/nftables.conf or /etc/sysconfig/nftables.conf; ' +
       '/etc/iptables/rules.v4 or /etc/sysconfig/iptables; /etc/csf/csf.conf; the systemd wants/ links of their units; ' +
-      'the sshd Port and ListenAddress settings. In live mode it also asks `ufw status` and `systemctl is-active firewalld`, only to warn when they differ.',
+      'the sshd Port and ListenAddress settings. In live mode it also asks whether ufw\'s rules are loaded now (`iptables -n -L ufw-user-input`, the query `ufw status` makes) and `systemctl is-active firewalld`, only to warn when they differ.',
     why:
       'DigitalOcean\'s review warns when no firewall is enabled. A firewall enabled at boot without SSH allowed locks every buyer out of the Droplet. ' +
       'The image is judged, not the build machine: rules loaded by hand and never saved are gone after the snapshot.',

@@ -1,11 +1,14 @@
-// The check vendors fail most: pending security updates. The lists are refreshed first (a refresh
-// that fails is an error, never a pass: stale lists hide updates), then the upgrade is simulated
-// and every pending package is classified by the archive that offers it.
+// The check vendors fail most: pending security updates. The security metadata is refreshed first
+// (a refresh that fails is an error, never a pass: stale lists hide updates); apt compares the
+// security archives' indexes with the installed versions (distros/apt-updates.ts), dnf/yum ask
+// check-update --security.
 import { problem } from '../agent/findings.js';
 import { fixes } from '../agent/cleanup/actions.js';
 import { defineCheck } from '../agent/check.js';
 import type { Finding } from '../agent/types.js';
 import { packageAdapter } from '../distros/package-adapter.js';
+
+const UPGRADE = [fixes.packages('refresh'), fixes.packages('upgrade'), fixes.packages('autoremove')];
 
 export const securityUpdates = defineCheck({
   id: 'security-updates',
@@ -20,9 +23,10 @@ export const securityUpdates = defineCheck({
   remedy: 'upgrade the packages (apt-get -y dist-upgrade / dnf -y upgrade) and check again',
   severity: 'fail',
   codes: {
-    // Upgrade, then autoremove what the upgrade orphaned (package-cache cleans the downloads).
-    'security-update': () => [fixes.packages('upgrade'), fixes.packages('autoremove')],
-    'pending-updates': () => [fixes.packages('upgrade'), fixes.packages('autoremove')],
+    // The scan refreshed only what its verdict needs: the upgrade refreshes every list first, then
+    // autoremoves what it orphaned (package-cache cleans the downloads).
+    'security-update': () => UPGRADE,
+    'pending-updates': () => UPGRADE,
     'no-security-source': null,
   },
   async run(host) {
@@ -36,13 +40,13 @@ export const securityUpdates = defineCheck({
     const security = scan.updates.filter((update) => update.security);
     const others = scan.updates.length - security.length;
     const findings: Finding[] = security.map((update) =>
-      problem('fail', 'security-update', `${update.name} ${update.installed ?? '(new)'} -> ${update.candidate}${update.advisory ? ` (${update.advisory})` : ''}`),
+      problem('fail', 'security-update', `${update.name} ${update.installed ?? '(new)'} -> ${update.candidate}${update.advisory ? ` (${update.advisory})` : ''}${update.held ? ' (held)' : ''}`),
     );
-    if (others > 0) findings.push(problem('warn', 'pending-updates', `${others} other update${others === 1 ? '' : 's'} pending`));
+    if (others > 0) findings.push(problem('warn', 'pending-updates', `${others} other update${others === 1 ? '' : 's'} pending${scan.othersBasis ? ` (${scan.othersBasis})` : ''}`));
     if (scan.securitySource === false) {
       findings.push(problem('warn', 'no-security-source', 'no configured package source is a security archive: the image would never get security fixes'));
     }
-    const freshness = scan.refreshed ? 'lists refreshed' : 'offline: lists on disk, not refreshed';
+    const freshness = scan.refreshed ? adapter.refreshedNote : 'offline: lists on disk, not refreshed';
     const summary = security.length > 0
       ? `${security.length} security update${security.length === 1 ? '' : 's'} pending (${freshness}); run: ${adapter.upgradeHint}`
       : `no security update pending (${freshness})`;

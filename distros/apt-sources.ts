@@ -1,6 +1,6 @@
-// For --root mode: the image's apt sources, rewritten so that the host's apt reads them as the
-// image would. `file:` repositories and Signed-By keyrings are paths inside the image, so they get
-// the root prefixed; everything else is kept as it is.
+// The image's apt sources files, and for --root mode their text rewritten so that the host's apt
+// reads them as the image would: `file:` repositories and Signed-By keyrings are paths inside the
+// image, so they get the root prefixed; everything else is kept as it is.
 import { posix } from 'node:path';
 import type { Host } from '../agent/host.js';
 
@@ -32,35 +32,30 @@ export function rewriteDeb822(text: string, root: string): string {
     .join('\n');
 }
 
-export interface RewrittenSources {
-  sourceList: string;
-  parts: { name: string; content: string }[];
-  /** file: repository paths as the image names them (their lists on disk are named after them). */
-  filePaths: string[];
+export interface SourcesFile {
+  /** `sources.list`, or the name of a file in sources.list.d. */
+  name: string;
+  /** Its path inside the image. */
+  path: string;
+  text: string;
+  format: 'one-line' | 'deb822';
 }
 
-/** The file: repository paths a sources text names (one-line and deb822 formats). */
-export function fileRepositoryPaths(text: string): string[] {
-  const oneLine = [...text.matchAll(/^\s*deb(?:-src)?\s+(?:\[[^\]]*\]\s+)?file:(\/\S*)/gm)].map((m) => m[1]);
-  const deb822 = [...text.matchAll(/^URIs:(.*)$/gim)].flatMap((m) => [...m[1].matchAll(/file:(\/\S*)/g)].map((f) => f[1]));
-  return [...oneLine, ...deb822];
-}
-
-/** apt's URItoFileName for a file: path: quote special characters as %xx, then '/' becomes '_'. */
-export function aptListPrefix(path: string): string {
-  const quoted = path.replace(/\/+$/, '').replace(/[\\|{}[\]<>"^~_=!@#$%&*\x00-\x20\x7f-\uffff]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return quoted.replace(/\//g, '_');
-}
-
-export async function rewrittenSources(host: Host): Promise<RewrittenSources> {
-  const mainText = (await host.readText('/etc/apt/sources.list')) ?? '';
-  const filePaths = fileRepositoryPaths(mainText);
-  const parts: RewrittenSources['parts'] = [];
-  for (const name of (await host.list('/etc/apt/sources.list.d')) ?? []) {
-    const text = name.endsWith('.list') || name.endsWith('.sources') ? await host.readText(posix.join('/etc/apt/sources.list.d', name)) : null;
-    if (text === null) continue;
-    filePaths.push(...fileRepositoryPaths(text));
-    parts.push({ name, content: name.endsWith('.sources') ? rewriteDeb822(text, host.root) : rewriteOneLine(text, host.root) });
+/** The image's apt sources files as apt would read them (*.list and *.sources in sources.list.d). */
+export async function readImageSources(host: Host): Promise<SourcesFile[]> {
+  const files: SourcesFile[] = [];
+  const mainText = await host.readText('/etc/apt/sources.list');
+  if (mainText !== null) files.push({ name: 'sources.list', path: '/etc/apt/sources.list', text: mainText, format: 'one-line' });
+  for (const name of ((await host.list('/etc/apt/sources.list.d')) ?? []).sort()) {
+    const format = name.endsWith('.list') ? 'one-line' : name.endsWith('.sources') ? 'deb822' : null;
+    const path = posix.join('/etc/apt/sources.list.d', name);
+    const text = format ? await host.readText(path) : null;
+    if (format && text !== null) files.push({ name, path, text, format });
   }
-  return { sourceList: rewriteOneLine(mainText, host.root), parts, filePaths };
+  return files;
+}
+
+/** A sources text with the image's paths (file: repositories, Signed-By keyrings) made host paths. */
+export function rebaseSources(text: string, format: SourcesFile['format'], root: string): string {
+  return format === 'deb822' ? rewriteDeb822(text, root) : rewriteOneLine(text, root);
 }

@@ -7,6 +7,7 @@ import { readRpmDatabase } from './rpm-database.js';
 function rpmAdapter(manager: 'dnf' | 'yum'): PackageAdapter {
   const commands: Record<PackageStep, readonly string[]> = {
     purge: [manager, '-y', 'remove'],
+    refresh: [manager, 'makecache'],
     upgrade: manager === 'dnf' ? ['dnf', '-y', 'upgrade'] : ['yum', '-y', 'update'],
     autoremove: [manager, '-y', 'autoremove'],
     clean: [manager, 'clean', 'all'],
@@ -16,6 +17,7 @@ function rpmAdapter(manager: 'dnf' | 'yum'): PackageAdapter {
     readDatabase: readRpmDatabase,
     scanUpdates: (host, options) => scanDnfUpdates(host, manager, options),
     refreshCommand: `${manager} makecache`,
+    refreshedNote: 'lists refreshed',
     upgradeHint: manager === 'dnf' ? 'dnf -y upgrade --security (or dnf -y upgrade)' : 'yum -y update --security (or yum -y update)',
     command: (step, packages = []) => [...commands[step], ...packages],
     cacheDirs: ['/var/cache/dnf', '/var/cache/yum'],

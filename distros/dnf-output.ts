@@ -1,5 +1,5 @@
-// Parsers for what dnf and yum print, and rpm version comparison. Pure functions: the commands are
-// run by dnf-updates.ts.
+// Parsers for what dnf and yum print. Pure functions: the commands are run by dnf-updates.ts.
+export { compareEvr, rpmVerCmp } from './rpm-version.js';
 //
 // `check-update` rows are `name.arch  [epoch:]version-release  repo`, but the output around them
 // varies: yum prints "Loaded plugins: ...", mirror lines and a leading blank line (which the
@@ -140,49 +140,10 @@ export function parseUpdateinfoList(stdout: string): UpdateinfoRow[] {
   return rows;
 }
 
-/** rpmvercmp: compares two version (or release) strings the way rpm does. */
-export function rpmVerCmp(a: string, b: string): number {
-  if (a === b) return 0;
-  const seg = /(~|\^|[0-9]+|[A-Za-z]+)/g;
-  const sa = a.match(seg) ?? [];
-  const sb = b.match(seg) ?? [];
-  for (let i = 0; ; i++) {
-    const x = sa[i];
-    const y = sb[i];
-    if (x === '~' || y === '~') {
-      if (x !== y) return x === '~' ? -1 : 1;
-      continue;
-    }
-    if (x === '^' || y === '^') {
-      if (x === undefined) return -1;
-      if (y === undefined) return 1;
-      if (x !== y) return x === '^' ? -1 : 1;
-      continue;
-    }
-    if (x === undefined || y === undefined) return x === undefined ? (y === undefined ? 0 : -1) : 1;
-    const xNum = /^\d/.test(x);
-    const yNum = /^\d/.test(y);
-    if (xNum !== yNum) return xNum ? 1 : -1;
-    if (xNum) {
-      const xs = x.replace(/^0+/, '');
-      const ys = y.replace(/^0+/, '');
-      if (xs.length !== ys.length) return xs.length > ys.length ? 1 : -1;
-      if (xs !== ys) return xs > ys ? 1 : -1;
-    } else if (x !== y) {
-      return x > y ? 1 : -1;
-    }
-  }
+/**
+ * Drops `user:password@` from URLs so credentials in a baseurl never reach a report. Up to the
+ * last '@' before the host, since a password may hold '@' itself; that also drops a `***@` mask.
+ */
+export function stripUrlCredentials(text: string): string {
+  return text.replace(/:\/\/[^/\s]*@/g, '://');
 }
-
-/** Compares `[epoch:]version-release` strings. */
-export function compareEvr(a: string, b: string): number {
-  const split = (evr: string) => {
-    const m = /^(?:(\d+):)?(.*?)(?:-([^-]*))?$/.exec(evr) as RegExpExecArray;
-    return { epoch: Number(m[1] ?? 0), version: m[2], release: m[3] ?? '' };
-  };
-  const x = split(a);
-  const y = split(b);
-  if (x.epoch !== y.epoch) return x.epoch > y.epoch ? 1 : -1;
-  return rpmVerCmp(x.version, y.version) || rpmVerCmp(x.release, y.release);
-}
-

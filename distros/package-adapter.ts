@@ -20,6 +20,8 @@ export interface PackageAdapter {
   scanUpdates(host: Host, options: ScanOptions): Promise<UpdateScan>;
   /** What the refresh runs, for the message shown while it does. */
   refreshCommand: string;
+  /** How the report says what the scan refreshed. */
+  refreshedNote: string;
   /** What the user runs by hand to install the updates. */
   upgradeHint: string;
   /** The argv of a cleanup package step: non-interactive, the vendor's config files kept. */

@@ -6,6 +6,8 @@ export interface PendingUpdate {
   candidate: string;
   security: boolean;
   advisory?: string;
+  /** Held (dpkg selection "hold"): the upgrade leaves it alone until the hold is removed. */
+  held?: boolean;
 }
 
 export type UpdateScan =
@@ -16,6 +18,8 @@ export type UpdateScan =
       notes: string[];
       /** False when no configured source is a security archive: such an image never gets security fixes. */
       securitySource?: boolean;
+      /** Where the other (non-security) pending updates come from, when not from the refresh itself. */
+      othersBasis?: string;
     }
   | { ok: false; reason: string };
 

@@ -20,7 +20,10 @@ import type { RunOptions, RunResult } from '../agent/runner.js';
 import { scanDnfUpdates, type UpdateScan } from '../distros/dnf-updates.js';
 import { run } from '../fixtures/rpm/exec.js';
 import { rpmHostEnv } from '../fixtures/rpm/host-env.js';
+import { buildDummyRpms } from '../fixtures/rpm/dummy-rpms.js';
+import { MPA_DUMMY_12 } from '../fixtures/rpm/recipes.js';
 import { makeRpmRoot, type RpmDistro } from '../fixtures/rpm/rpm-roots.js';
+import { addSupersedingVersion } from '../fixtures/rpm/security-repo.js';
 
 // ---------------------------------------------------------------------------------------------
 // Part 1: a host whose commands are scripted.
@@ -273,6 +276,13 @@ for (const [distro, pm, advisory] of DISTROS) {
     });
   });
 }
+
+t.test('rocky-9: a security fix superseded by a newer bugfix release is still a security update', { skip: skipReal }, async (t) => {
+  const root = await makeRpmRoot(await tempRoot(t), 'rocky-9');
+  await addSupersedingVersion(root, await buildDummyRpms(), MPA_DUMMY_12);
+  const scan = await scanUnchanged(t, root, 'dnf');
+  t.same(scan.ok ? scan.updates.map((u) => [u.name, u.installed, u.security, u.advisory]) : scan, [['mpa-dummy', '1.0-1', true, 'RLSA-2026:0001']]);
+});
 
 t.test('rocky-9 with no repository: ok:false "no enabled repository"', { skip: skipReal }, async (t) => {
   // An image without an enabled repository can never receive a security update: that is a

@@ -184,44 +184,46 @@ t.test('rocky-9 with firewalld', { skip: skipRpm }, async (t) => {
   });
 });
 
-/** A live-mode host whose `ufw` and `systemctl` are scripts answering as given (null: not installed). */
-function liveHost(root: string, answers: { ufw: string | null; systemctl: string | null }): Host {
+/**
+ * A live-mode host whose `iptables` (asked for ufw's chain: exit 0 loaded, 1 not) and `systemctl`
+ * are scripts answering as given (null: not installed).
+ */
+function liveHost(root: string, answers: { iptables: number | null; systemctl: string | null }): Host {
   const bin = join(dirname(root), 'bin'); // beside the root: a second t.testdir() would empty it
   mkdirSync(bin, { recursive: true });
-  for (const [command, stdout] of Object.entries(answers)) {
-    if (stdout !== null) writeFile(bin, `/${command}`, { content: `#!/bin/sh\nprintf '%s\\n' '${stdout}'\n`, mode: 0o755 });
-  }
+  if (answers.iptables !== null) writeFile(bin, '/iptables', { content: `#!/bin/sh\n[ "$*" = "-n -L ufw-user-input" ] || exit 2\nexit ${answers.iptables}\n`, mode: 0o755 });
+  if (answers.systemctl !== null) writeFile(bin, '/systemctl', { content: `#!/bin/sh\nprintf '%s\\n' '${answers.systemctl}'\n`, mode: 0o755 });
   return new Host(root, 'live', { offline: true }, { env: { PATH: bin } });
 }
 
 t.test('live mode: the running state only adds a warning', async (t) => {
   t.test('ufw active now, not enabled in the image', async (t) => {
     const root = await cleanRoot(t, 'ubuntu-24.04');
-    const result = await firewall.run(liveHost(root, { ufw: 'Status: active', systemctl: 'inactive' }));
+    const result = await firewall.run(liveHost(root, { iptables: 0, systemctl: 'inactive' }));
     t.same(codes(result), [['warn', 'no-firewall', null], ['warn', 'runtime-differs', '/etc/ufw/ufw.conf']], 'the boot state still decides: no firewall');
   });
   t.test('ufw enabled in the image, inactive now', async (t) => {
     const root = await cleanRoot(t, 'ubuntu-24.04');
     ufwOn(root, HTTP);
-    const result = await firewall.run(liveHost(root, { ufw: 'Status: inactive', systemctl: 'inactive' }));
+    const result = await firewall.run(liveHost(root, { iptables: 1, systemctl: 'inactive' }));
     t.same(codes(result), [['fail', 'ssh-blocked', '/etc/ufw/user.rules'], ['warn', 'runtime-differs', '/etc/ufw/ufw.conf']]);
   });
   t.test('agreeing states: pass', async (t) => {
     const root = await cleanRoot(t, 'ubuntu-24.04');
     ufwOn(root, OPENSSH);
-    const result = await firewall.run(liveHost(root, { ufw: 'Status: active', systemctl: 'inactive' }));
+    const result = await firewall.run(liveHost(root, { iptables: 0, systemctl: 'inactive' }));
     t.same(result.findings, []);
   });
   t.test('commands missing or not answering: skipped', async (t) => {
     const root = await cleanRoot(t, 'ubuntu-24.04');
     ufwOn(root, OPENSSH);
-    t.same((await firewall.run(liveHost(root, { ufw: null, systemctl: null }))).findings, []);
-    t.same((await firewall.run(liveHost(root, { ufw: 'ERROR: You need to be root to run this script', systemctl: 'offline' }))).findings, []);
+    t.same((await firewall.run(liveHost(root, { iptables: null, systemctl: null }))).findings, []);
+    t.same((await firewall.run(liveHost(root, { iptables: 4, systemctl: 'offline' }))).findings, []);
   });
   t.test('firewalld active now, not enabled in the image', async (t) => {
     const root = await cleanRoot(t, 'ubuntu-24.04');
     ufwOn(root, OPENSSH);
-    const result = await firewall.run(liveHost(root, { ufw: 'Status: active', systemctl: 'active' }));
+    const result = await firewall.run(liveHost(root, { iptables: 0, systemctl: 'active' }));
     t.same(codes(result), [['warn', 'runtime-differs', null]]);
     t.match(result.findings[0].message, /^firewalld is active on this machine now but will not be enabled at boot/);
   });

@@ -66,7 +66,7 @@ function assertPrepared(t: Test, mode: 'live' | 'root', run: Checked, why: Map<s
   t.same(problemsOf(run.report), [...why.keys()].sort(), 'only the justified warnings');
   for (const [warning, reason] of why) t.comment(`${mode} warn ${warning}: ${reason}`);
   t.match(checkOf(run.report, 'ssh-host-keys').summary, /regenerates them at first boot/, 'the host-key warning says cloud-init regenerates them');
-  t.match(checkOf(run.report, 'security-updates').summary, /no security update pending \(lists refreshed\)/, 'the lists were refreshed, offline, from the local repository');
+  t.match(checkOf(run.report, 'security-updates').summary, /no security update pending \(security lists refreshed\)/, 'the lists were refreshed, offline, from the local repository');
 }
 
 for (const suite of SUITES) {

@@ -70,7 +70,7 @@ for (const version of VERSIONS) {
         t.same(problemsOf(run.report), justified, `${mode}: only the justified warnings (${version} is in standard support on ${TEST_TODAY})`);
         t.equal(checkOf(run.report, 'os-supported').status, 'pass', `${mode}: os-supported passes`);
         t.same(checkOf(run.report, 'firewall').findings.filter((f) => f.code !== 'runtime-differs'), [], `${mode}: ufw enabled at boot, SSH allowed`);
-        t.match(checkOf(run.report, 'security-updates').summary, /no security update pending \(lists refreshed\)/, `${mode}: ${codename}-security refreshed`);
+        t.match(checkOf(run.report, 'security-updates').summary, /no security update pending \(security lists refreshed\)/, `${mode}: ${codename}-security refreshed`);
       }
     });
 

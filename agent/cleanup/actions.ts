@@ -3,7 +3,7 @@
 // handling it everywhere (KINDS, describeAction, applyAction) is a compile error.
 
 /** Package steps, named without a package manager: the family's adapter gives the command. */
-export type PackageStep = 'purge' | 'upgrade' | 'autoremove' | 'clean';
+export type PackageStep = 'purge' | 'refresh' | 'upgrade' | 'autoremove' | 'clean';
 
 export type Action =
   | { kind: 'run'; step: PackageStep; packages?: readonly string[] }
@@ -57,12 +57,17 @@ export const KINDS: { readonly [K in ActionKind]: KindSpec } = {
   'remove-self': { stage: 'final', order: 1, destroys: 'nothing' },
 };
 
-/** Purge the DigitalOcean agent before the upgrade (no point upgrading it); clean last. */
-export const PACKAGE_STEPS: { readonly [S in PackageStep]: { order: number; partOfUpgrade: boolean } } = {
+/**
+ * Purge the DigitalOcean agent before the upgrade (no point upgrading it); refresh every list
+ * before the upgrade (the check refreshed only the security ones); clean last. A refresh needs the
+ * network, which --offline says not to use.
+ */
+export const PACKAGE_STEPS: { readonly [S in PackageStep]: { order: number; partOfUpgrade: boolean; network?: boolean } } = {
   purge: { order: 0, partOfUpgrade: false },
-  upgrade: { order: 1, partOfUpgrade: true },
-  autoremove: { order: 2, partOfUpgrade: true },
-  clean: { order: 3, partOfUpgrade: false },
+  refresh: { order: 1, partOfUpgrade: true, network: true },
+  upgrade: { order: 2, partOfUpgrade: true },
+  autoremove: { order: 3, partOfUpgrade: true },
+  clean: { order: 4, partOfUpgrade: false },
 };
 
 /** An action as planned: which check's finding it answers. */

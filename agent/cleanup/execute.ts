@@ -23,6 +23,7 @@ export interface ExecuteOptions {
 function refusal(options: ExecuteOptions, action: PlannedAction): string | undefined {
   if (action.kind === 'run') {
     if (options.noUpgrade && PACKAGE_STEPS[action.step].partOfUpgrade) return 'left out by --no-upgrade';
+    if (options.host.settings.offline && PACKAGE_STEPS[action.step].network) return 'left out by --offline';
     if (options.host.mode !== 'live') return 'package commands run only on the live machine (not in --root mode)';
     return undefined;
   }

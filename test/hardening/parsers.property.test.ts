@@ -27,6 +27,12 @@ import { isSecurityArchive, parseInstLines, updateFailure } from '../../distros/
 import { parseCheckUpdate, parseUpdateinfoList } from '../../distros/dnf-output.js';
 import { maskUrlCredentials } from '../../agent/redact.js';
 import { parseDpkgStatus } from '../../distros/dpkg-status.js';
+import { parseIndexTargets } from '../../distros/apt-index-targets.js';
+import { offersOf } from '../../distros/apt-packages-index.js';
+import { deb822Stanzas, narrowStanza } from '../../distros/apt-refresh.js';
+import { compareDebVersions } from '../../distros/deb-version.js';
+import { parseInstalledDebs } from '../../distros/dpkg-installed.js';
+import { rpmVerCmp } from '../../distros/rpm-version.js';
 import { parseDebianVersion, parseLsbRelease, parseOsRelease, parseRedhatRelease } from '../../distros/os-release.js';
 import { PROFILES } from '../../fixtures/synthetic/profiles.js';
 import { SecretLedger } from '../../fixtures/synthetic/secrets.js';
@@ -224,6 +230,10 @@ const PASSWD = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/
 const SHADOW = 'root:$6$saltsalt$0123456789abcdefghijABCDEFGHIJ:20000:0:99999:7:::\napp:!:20000:0:99999:7:::\nold:!$y$j9T$abc$def:20000::::::\nnone::20000::::::\ndes:abcdefghijklm:1::::::\n';
 const LOGIN_DEFS = '# /etc/login.defs\nMAIL_DIR /var/mail\nUID_MIN\t\t\t 1000\nUID_MAX\t\t\t60000\n#UID_MIN 500\n';
 const DPKG = 'Package: base-files\nStatus: install ok installed\nPriority: required\nVersion: 13ubuntu10.1\nDescription: Debian base system\n miscellaneous files\n .\n more\n\nPackage: removed\nStatus: deinstall ok config-files\nVersion: 1.0\n\nPackage: held\nStatus: hold ok installed\nVersion: 2:1.0-1\nConffiles:\n /etc/x 0123\n';
+const DPKG_ARCH = 'Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.36-9+deb12u7\n\nPackage: libc6\nStatus: hold ok installed\nArchitecture: i386\nVersion: 2.36-9+deb12u7\n';
+const PACKAGES_INDEX = 'Package: libc6\nVersion: 2.36-9+deb12u9\nArchitecture: amd64\nDescription: x\n y\n\nVersion: 2.36-9+deb12u8\nPackage: libc6\nArchitecture: i386\nPhased-Update-Percentage: 30\n\n\nPackage: other\nVersion: 1\nArchitecture: all\n';
+const INDEX_TARGETS = 'MetaKey: main/binary-amd64/Packages\nFilename: /var/lib/apt/lists/a_dists_b-security_main_binary-amd64_Packages\nRelease: b-security\nSourcesentry: /etc/apt/sources.list:3\nIdentifier: Packages\nTarget-Of: deb\n\nMetaKey: Packages\nFilename: /var/lib/apt/lists/_srv_repo_._Packages\nRelease: ./\nSourcesentry: /etc/apt/sources.list.d/l.list:1\nIdentifier: Packages\nTarget-Of: deb\n';
+const DEB822_SOURCES = '# c\n\nTypes: deb deb-src\nURIs: http://a.example.org/\nSuites: noble noble-security\n noble-updates\nComponents: main\nSigned-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n abc\n';
 const APT_SIM =
   'NOTE: This is only a simulation!\nReading package lists...\nInst libssl3 [3.0.11-1~deb12u1] (3.0.11-1~deb12u2 Debian:12.4/stable, Debian-Security:12/stable-security [amd64])\nInst linux-image-6.1.0-18-amd64 (6.1.76-1 Debian-Security:12/stable-security [amd64])\nInst base-files [12ubuntu4.4] (12ubuntu4.6 Ubuntu:22.04/jammy-updates [amd64]) []\nConf libssl3 (3.0.11-1~deb12u2 Debian:12.4/stable [amd64])\n';
 const APT_UPDATE =
@@ -363,6 +373,52 @@ const SPECS: ParserSpec[] = [
         must(name === pkg.name && name !== '' && name === name.trim(), `name ${JSON.stringify(name)}`);
         must(typeof pkg.version === 'string' && pkg.version === pkg.version.trim(), 'version');
       }
+    },
+  },
+  {
+    name: 'parseInstalledDebs',
+    samples: [DPKG_ARCH, DPKG],
+    run(input) {
+      for (const [key, deb] of parseInstalledDebs(input)) {
+        must(key === `${deb.name}:${deb.arch}` && deb.name !== '' && deb.version !== '', `key ${JSON.stringify(key)}`);
+        must(typeof deb.held === 'boolean', 'held');
+      }
+    },
+  },
+  {
+    name: 'offersOf (Packages index)',
+    samples: [PACKAGES_INDEX],
+    run(input) {
+      const installed = new Map([['libc6:amd64', '2.36-9+deb12u7'], ['libc6:i386', '2.36'], ['other:all', '1']]);
+      const offers = offersOf(Buffer.from(input, 'latin1'), installed, new Set(['libc6', 'other']));
+      for (const [key, offer] of offers.newest) must(installed.has(key) && typeof offer.version === 'string' && offer.version !== '', `offer for ${key}`);
+      for (const key of offers.holdsInstalled) must(installed.has(key), `holds ${key}`);
+    },
+  },
+  {
+    name: 'parseIndexTargets',
+    samples: [INDEX_TARGETS],
+    run(input) {
+      for (const target of parseIndexTargets(input)) must(target.sourcesEntry !== '' && target.metaKey !== '' && target.filename !== '', 'complete targets only');
+    },
+  },
+  {
+    name: 'deb822Stanzas + narrowStanza',
+    samples: [DEB822_SOURCES],
+    run(input) {
+      for (const stanza of deb822Stanzas(input)) {
+        const narrowed = narrowStanza(stanza, new Set(['noble-security']));
+        must(!/^Types:(?! deb$)/im.test(narrowed) && !/^Suites:(?! noble-security$)/im.test(narrowed), 'only deb and the wanted suite');
+      }
+    },
+  },
+  {
+    name: 'compareDebVersions + rpmVerCmp (antisymmetric)',
+    samples: ['1:2.36-9+deb12u7 2.36~rc1-1', '1.0^git1 1.0~rc2'],
+    run(input) {
+      const [a = '', b = ''] = input.split(' ');
+      must(Math.sign(compareDebVersions(a, b)) === -Math.sign(compareDebVersions(b, a)), `deb ${a} ${b}`);
+      must(rpmVerCmp(a, b) === -rpmVerCmp(b, a), `rpm ${a} ${b}`);
     },
   },
   {
@@ -548,6 +604,12 @@ const SLOW: SlowCase[] = [
   { name: 'findFirstLoginCalls on one path called many times', bytes: BIG, run: () => findFirstLoginCalls('/opt/a && '.repeat(BIG / 10)) },
   { name: 'parseShadow on one 100 KB line', bytes: BIG, run: () => parseShadow('root:' + '$'.repeat(BIG)) },
   { name: 'parseDpkgStatus on whitespace-only stanzas', bytes: BIG, run: () => parseDpkgStatus('\n \t'.repeat(BIG / 3)) },
+  { name: 'parseInstalledDebs on whitespace-only stanzas', bytes: BIG, run: () => parseInstalledDebs('\n \t'.repeat(BIG / 3)) },
+  { name: 'offersOf on one stanza without a blank line', bytes: BIG, run: () => offersOf(Buffer.from('Package: libc6\n'.repeat(BIG / 15)), new Map([['libc6:amd64', '1']]), new Set(['libc6'])) },
+  { name: 'offersOf on blank lines only', bytes: BIG, run: () => offersOf(Buffer.from('\n'.repeat(BIG)), new Map(), new Set()) },
+  { name: 'deb822Stanzas on blank lines with spaces', bytes: BIG, run: () => deb822Stanzas('\n \n\t'.repeat(BIG / 4)) },
+  { name: 'compareDebVersions on long digit runs', bytes: BIG, run: () => compareDebVersions('1'.repeat(BIG / 2), '1'.repeat(BIG / 2 - 1) + '2') },
+  { name: 'rpmVerCmp on many separators', bytes: BIG, run: () => rpmVerCmp('1.'.repeat(BIG / 4), '1.'.repeat(BIG / 4) + '~') },
   { name: 'parseAuthorizedKeys on an unterminated options quote', bytes: BIG, run: () => parseAuthorizedKeys('"' + ' \\"'.repeat(BIG / 3)) },
   { name: 'parseOsRelease on brackets', bytes: BIG, run: () => parseOsRelease('['.repeat(BIG)) },
   { name: 'parseCheckUpdate on wrapped rows', bytes: BIG, run: () => parseCheckUpdate('a.x86_64\n '.repeat(BIG / 11)) },

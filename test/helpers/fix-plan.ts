@@ -6,6 +6,7 @@ import type { CleanupRecordJson, ReportJson } from './agent.js';
 // A package step as its command says it, whatever the package manager.
 const STEP_COMMANDS: Record<string, RegExp> = {
   purge: /\b(purge|remove)\b/,
+  refresh: /\b(update|makecache)$/,
   upgrade: /\b(dist-upgrade|upgrade|update)\b/,
   autoremove: /\bautoremove\b/,
   clean: /\bclean\b/,

@@ -6,7 +6,7 @@ import { BUILTIN_ZONES, parseDefaultZone, parseZone, servicePorts, zoneAllowsTcp
 import { iptablesAcceptsPort, iptablesDropsByDefault, iptablesFiltersInput, parseIptablesSave } from '../../agent/facts/firewall/iptables.js';
 import { nftDropsByDefault, nftMentionsPort, parseNftRuleset } from '../../agent/facts/firewall/nftables.js';
 import { describeTcpPorts, portSpecIncludes } from '../../agent/facts/firewall/ports.js';
-import { parseUfwStatus } from '../../agent/facts/firewall/runtime.js';
+import { ufwChainState } from '../../agent/facts/firewall/runtime.js';
 import { listenAddressPort } from '../../agent/facts/firewall/ssh-ports.js';
 import { parseUfwTuples, ufwConfEnabled, ufwDefaultInputPolicy, ufwSshVerdict } from '../../agent/facts/firewall/ufw.js';
 
@@ -330,7 +330,7 @@ t.test('csf.conf', async (t) => {
   }
 });
 
-t.test('ports, sshd ListenAddress and ufw status', async (t) => {
+t.test('ports, sshd ListenAddress and ufw\'s running state', async (t) => {
   const specs: [string, number, boolean][] = [
     ['22', 22, true],
     ['2222', 22, false],
@@ -351,7 +351,8 @@ t.test('ports, sshd ListenAddress and ufw status', async (t) => {
     ['host.example:99999', null],
   ];
   for (const [address, port] of addresses) t.equal(listenAddressPort(address), port, address);
-  t.equal(parseUfwStatus('Status: active\n\nTo                         Action      From\n'), true);
-  t.equal(parseUfwStatus('Status: inactive\n'), false);
-  t.equal(parseUfwStatus('ERROR: You need to be root to run this script\n'), null);
+  t.equal(ufwChainState(0), true, 'ufw-user-input loaded: active');
+  t.equal(ufwChainState(1), false, 'no such chain: inactive');
+  t.equal(ufwChainState(4), null, 'iptables failed (not root): unknown');
+  t.equal(ufwChainState(null), null, 'killed: unknown');
 });

@@ -8,16 +8,20 @@ const TIMEOUT_MS = 5000;
 /** true/false, or null when the answer is unknown (command missing, not root, timed out). */
 export type RuntimeState = boolean | null;
 
-/** First line of `ufw status`: "Status: active" or "Status: inactive". */
-export function parseUfwStatus(stdout: string): RuntimeState {
-  const match = /^Status:\s*(active|inactive)\b/.exec(stdout.trimStart());
-  return match ? match[1] === 'active' : null;
+/**
+ * Whether ufw's rules are loaded now, asked the way `ufw status` asks (ufw/backend_iptables.py,
+ * get_status): `iptables -L ufw-user-input -n` exits 0 when ufw's chain is loaded, 1 when it is
+ * not ("Status: inactive"); anything else is an error to ufw, unknown here. Measured in a bookworm
+ * root: `ufw status` is a python3 start, about 40 ms of CPU; iptables about 3 ms.
+ */
+export function ufwChainState(exitCode: number | null): RuntimeState {
+  return exitCode === 0 ? true : exitCode === 1 ? false : null;
 }
 
 export async function ufwRunning(host: Host): Promise<RuntimeState> {
-  const result = await host.run('ufw', ['status'], { timeoutMs: TIMEOUT_MS, maxBytes: 64 * 1024 });
+  const result = await host.run('iptables', ['-n', '-L', 'ufw-user-input'], { timeoutMs: TIMEOUT_MS, maxBytes: 64 * 1024 });
   if (result.spawnError || result.timedOut) return null;
-  return parseUfwStatus(result.stdout);
+  return ufwChainState(result.code);
 }
 
 const UNIT_STATES = new Set(['active', 'reloading', 'inactive', 'failed', 'activating', 'deactivating', 'unknown']);
