@@ -12,9 +12,8 @@ import { parseShadow } from '../agent/facts/accounts.js';
 import { AGENT, parseCleanup, parseReport, runAgent } from './helpers/agent.js';
 import { changedPaths, snapshotTree } from './helpers/tree-snapshot.js';
 import { writeFile } from '../fixtures/synthetic/tree.js';
+import { requires, RPM_ROOTS } from './helpers/requires.js';
 
-const isRoot = process.getuid?.() === 0;
-const profiles = PROFILES.filter((p) => isRoot || !p.rpmDistro);
 
 interface CleanupJson {
   mode: string;
@@ -30,8 +29,8 @@ function plantInnocentFiles(root: string): void {
   writeFile(root, '/etc/app/app.conf', 'listen = 8080\n');
 }
 
-for (const profile of profiles) {
-  t.test(`${profile.name}: plan, apply, re-check`, async (t) => {
+for (const profile of PROFILES) {
+  t.test(`${profile.name}: plan, apply, re-check`, { skip: profile.rpmDistro ? requires(RPM_ROOTS) : false }, async (t) => {
     const dir = t.testdir();
     const { root } = await makeDirtyRoot(join(dir, 'root'), profile);
     plantInnocentFiles(root);

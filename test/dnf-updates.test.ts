@@ -10,10 +10,9 @@
 //   - no enabled repository -> makecache exits 0, check-update exits 1 -> ok:false;
 //   - an unreachable baseurl -> makecache exits 1 "Failed to download metadata" (also in the
 //     centos-7 root, which has no dnf.conf of its own) -> ok:false.
-import { accessSync, constants } from 'node:fs';
 import { lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import t, { type Test } from 'tap';
 import { Host } from '../agent/host.js';
 import type { RunOptions, RunResult } from '../agent/runner.js';
@@ -21,6 +20,7 @@ import { scanDnfUpdates, type UpdateScan } from '../distros/dnf-updates.js';
 import { run } from '../fixtures/rpm/exec.js';
 import { rpmHostEnv } from '../fixtures/rpm/host-env.js';
 import { makeRpmRoot, type RpmDistro } from '../fixtures/rpm/rpm-roots.js';
+import { DNF_ROOTS, requires } from './helpers/requires.js';
 
 // ---------------------------------------------------------------------------------------------
 // Part 1: a host whose commands are scripted.
@@ -205,20 +205,7 @@ t.test('root mode without dnf on this machine: a skip reason', async (t) => {
 // ---------------------------------------------------------------------------------------------
 // Part 2: real dnf against fixture roots.
 
-const onPath = (cmd: string) =>
-  (process.env.PATH ?? '').split(delimiter).some((d) => {
-    try {
-      accessSync(join(d, cmd), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-
-const skipReal =
-  process.getuid?.() !== 0 ? 'needs root: the rpm fixture roots are built with rpm --root (chroot) and owned files'
-  : !['rpm', 'rpmbuild', 'dnf', 'createrepo_c', 'modifyrepo_c'].every(onPath) ? 'rpm, rpmbuild, dnf or createrepo_c missing (apt-get install rpm dnf createrepo-c)'
-  : false;
+const skipReal = requires(DNF_ROOTS);
 
 async function tempRoot(t: { teardown: (fn: () => unknown) => void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dnf-updates-'));

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { makeSyntheticRoot } from '../fixtures/synthetic/make-root.js';
 import { PROFILES } from '../fixtures/synthetic/profiles.js';
 import { parseReport, runAgent, statusesOf } from './helpers/agent.js';
+import { OTHER_USER, requires } from './helpers/requires.js';
 
 const ubuntu = PROFILES.find((p) => p.name === 'ubuntu-24.04')!;
-const isRoot = process.getuid?.() === 0;
 
 t.test('links, FIFOs and odd names', async (t) => {
   const dir = t.testdir();
@@ -55,7 +55,7 @@ t.test('links, FIFOs and odd names', async (t) => {
   t.notMatch(junit.stdout, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/, 'JUnit carries no control characters');
 });
 
-t.test('--root as a user who cannot read a file: error, never pass', { skip: isRoot ? false : 'needs root to switch user' }, async (t) => {
+t.test('--root as a user who cannot read a file: error, never pass', { skip: requires(OTHER_USER) }, async (t) => {
   const dir = t.testdir();
   chmodSync(dir, 0o755);
   const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);

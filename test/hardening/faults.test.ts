@@ -11,11 +11,11 @@ import { addAccount } from '../../fixtures/synthetic/accounts.js';
 import { makeDirtyRoot, makeSyntheticRoot } from '../../fixtures/synthetic/make-root.js';
 import { PROFILES } from '../../fixtures/synthetic/profiles.js';
 import { AGENT, parseCleanup, parseReport, runAgent, statusesOf, TEST_TODAY } from '../helpers/agent.js';
+import { OTHER_USER, requires, requiresMountNamespace } from '../helpers/requires.js';
 
 const ubuntu = PROFILES.find((p) => p.name === 'ubuntu-24.04')!;
 const debian = PROFILES.find((p) => p.name === 'debian-12')!;
-const isRoot = process.getuid?.() === 0;
-const canUnshare = isRoot && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
+const skipNamespace = requiresMountNamespace();
 
 interface Done {
   code: number | null;
@@ -67,7 +67,7 @@ function inNamespace(script: string, timeoutMs = 120_000): { status: number | nu
   return { status: r.status, stderr: r.stderr };
 }
 
-t.test('disk full while /etc/shadow is rewritten', { skip: canUnshare ? false : 'needs root and unshare -m' }, async (t) => {
+t.test('disk full while /etc/shadow is rewritten', { skip: skipNamespace }, async (t) => {
   const dir = t.testdir();
   const out = join(dir, 'out');
   mkdirSync(out);
@@ -102,7 +102,7 @@ ls -a ${mnt}/root/etc > ${out}/etc.ls
   t.comment(`shadow before ${original.length} bytes / ${names.length} accounts, after ${after.length} bytes / ${parseShadow(after).size} accounts; ${failed.length} failed actions; exit ${code}`);
 });
 
-t.test('disk full during --zero-free-space: the zero file goes, the space comes back', { skip: canUnshare ? false : 'needs root and unshare -m' }, async (t) => {
+t.test('disk full during --zero-free-space: the zero file goes, the space comes back', { skip: skipNamespace }, async (t) => {
   const dir = t.testdir();
   const out = join(dir, 'out');
   mkdirSync(out);
@@ -178,7 +178,7 @@ t.test('a package command that hangs: the check errors within --timeout and the 
   t.ok(exited, `the process exits soon after (${exited ? `${exitMs} ms` : 'still running after 10 s'})`);
 });
 
-t.test('not root: live mode is refused (exit 3), --root on readable files works', { skip: isRoot ? false : 'needs root to switch user' }, async (t) => {
+t.test('not root: live mode is refused (exit 3), --root on readable files works', { skip: requires(OTHER_USER) }, async (t) => {
   const live = runAgent(['check'], { uid: 65534 });
   t.equal(live.code, 3);
   t.match(live.stderr, /needs root/);
