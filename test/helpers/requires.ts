@@ -55,6 +55,8 @@ export const RPM_ROOTS: Requirements = { root: 'rpm --root chroots, and the skel
 export const DNF_ROOTS: Requirements = { root: RPM_ROOTS.root, commands: [...(RPM_ROOTS.commands ?? []), 'dnf', 'createrepo_c', 'modifyrepo_c'] };
 /** Running the agent as another user (uid 65534). */
 export const OTHER_USER: Requirements = { root: 'switches to uid 65534 with setpriv', commands: ['setpriv'] };
+/** cleanup --yes on a fixture root: it rewrites files only root may write, as in a real image (/etc/machine-id is mode 0444). */
+export const CLEANUP_APPLY: Requirements = { root: 'cleanup --yes rewrites files only root may write, such as the 0444 /etc/machine-id' };
 /** A private mount namespace with its own tmpfs mounts. */
 export const MOUNT_NAMESPACE: Requirements = { root: 'a private mount namespace (unshare -m) with tmpfs mounts', commands: ['unshare', 'mount'] };
 /** The booted-and-used VM image (fixtures/real/booted-image.ts): built as a root, booted once under qemu, loop-mounted. */

@@ -38,11 +38,12 @@ function apt(args: string[], quiet = false): boolean {
 
 function installMissing(): void {
   const missing = missingPackages();
-  if (missing.length === 0) return;
   if (!IS_ROOT) {
-    say(`not root: ${missing.length} Debian packages missing (${missing.join(' ')}); the tests that need them or root are skipped (run npm test as root to run them)`);
+    const also = missing.length ? ` and those that need the ${missing.length} missing Debian packages (${missing.join(' ')})` : '';
+    say(`not root: the tests that need root${also} are skipped, each saying why; run npm test as root to run them all`);
     return;
   }
+  if (missing.length === 0) return;
   const t0 = Date.now();
   say(`installing ${missing.length} Debian packages: ${missing.join(' ')}`);
   if (!apt(['update'])) say('continuing with the package lists on disk');
