@@ -37,10 +37,8 @@ export function requires(needs: Requirements): string | false {
   const missing = (needs.commands ?? []).filter((command) => !hasCommand(command));
   if (missing.length === 0) return false;
   const packages = [...new Set(missing.map((command) => packageOf(command)?.name ?? `(unlisted: ${command})`))];
-  const fix = IS_ROOT
-    ? `apt-get install ${packages.join(' ')} (npm test tried and failed; see its set-up lines)`
-    : `run npm test as root, which installs them, or apt-get install ${packages.join(' ')}`;
-  return `needs ${missing.join(', ')} (Debian ${packages.length > 1 ? 'packages' : 'package'} ${packages.join(', ')}), not installed: ${fix}`;
+  // As root, npm test has tried to install them: its "test set-up:" lines say why it could not.
+  return `needs ${missing.join(', ')} (Debian ${packages.length > 1 ? 'packages' : 'package'} ${packages.join(', ')}), not installed: run npm test as root, which installs them, or apt-get install ${packages.join(' ')}`;
 }
 
 // What the test families need, named once.
