@@ -5,7 +5,7 @@
 // A second build keeps a problem cleanup cannot fix: the agent's exit code fails it, no image.
 // Each build takes 2-3 minutes under software emulation.
 import t from 'tap';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHECKS_BY_ID } from '../checks/index.js';
@@ -88,7 +88,10 @@ t.test('packer build: a dirty image comes out clean, with the report and no secr
     t.same(found.filter((f) => f.status === 'fail'), [], 'no failing finding in the output image');
     t.notOk(existsSync(join(mnt, 'root/.ssh/authorized_keys')), "no authorized_keys for root: Packer's key is gone");
     t.notOk(existsSync(join(mnt, 'root/.bash_history')), 'no history');
-    t.notOk(existsSync(join(mnt, 'tmp/agent')) || existsSync(join(mnt, 'tmp/agent-report.json')), 'neither the agent nor its report is left in /tmp');
+    t.same(readdirSync(join(mnt, 'tmp')).filter((n) => /^(agent|script_\d+\.sh)/.test(n)), [], "neither the agent, its report nor Packer's scripts are left in /tmp");
+    // sshd recorded Packer's login in the journal; cleanup removed the logs after it.
+    const logs = readdirSync(join(mnt, 'var/log'), { withFileTypes: true, recursive: true }).filter((e) => e.isFile());
+    t.same(logs.filter((e) => readFileSync(join(e.parentPath, e.name)).includes('Accepted publickey')).map((e) => e.name), [], "no log holds Packer's SSH login");
   } finally {
     await unmount();
   }
