@@ -3,10 +3,12 @@
 # to cloud-init (as a Droplet gets Packer's temporary key from DigitalOcean's metadata), runs the
 # agent, downloads its report and powers off. The output is a raw disk image.
 #
-# Works with Debian's packer 1.6.6 and later (the qemu builder is built in up to 1.7; from 1.8 add
-# the qemu plugin with `packer init`). test/packer-build.test.ts builds with this file.
+# Works with Debian 12's packer 1.6.6 and later. Packer 1.10 and later no longer bundle the qemu
+# builder: install it first (`packer plugins install github.com/hashicorp/qemu`). A `required_plugins`
+# block would do that with `packer init`, but 1.6 rejects it. test/packer-build.test.ts builds with
+# this file.
 #
-#   packer build -var base_image=debian-12-genericcloud-amd64.raw -var seed_dir=seed \
+#   packer build -var base_image=debian-12-genericcloud-amd64.qcow2 -var seed_dir=seed \
 #     -var ssh_private_key_file=packer_key examples/packer/qemu-local.pkr.hcl
 #
 # seed_dir holds meta-data and user-data; the key's public half goes in meta-data:
