@@ -70,7 +70,7 @@ function warm(script: string, needs: string[]): void {
 
 const t0 = Date.now();
 installMissing();
-// Cold, the three Debian roots take about 2 minutes and the booted image about 2 more (weekly).
+// Cold (once a week), the three Debian roots take 2 to 5 minutes and the booted image 2 to 6 on 2 cores.
 warm('fixtures/real/build-cache.ts', ['mmdebstrap', 'zstd']);
 warm('fixtures/real/warm-booted.ts', ['mmdebstrap', 'qemu-system-x86_64', 'mkfs.ext4']);
 say(`ready in ${seconds(t0)}`);
