@@ -11,6 +11,7 @@ import { makeDirtyRoot } from '../fixtures/synthetic/make-root.js';
 import { PROFILES } from '../fixtures/synthetic/profiles.js';
 import { writeFile } from '../fixtures/synthetic/tree.js';
 import { AGENT, parseCleanup, runAgent, TEST_TODAY } from './helpers/agent.js';
+import { CLEANUP_APPLY, requires } from './helpers/requires.js';
 
 const KILLS = 30;
 const profile = PROFILES.find((p) => p.name === 'debian-12')!;
@@ -25,7 +26,7 @@ function accountsIntact(t: Test, root: string, names: string[], context: string)
   t.equal(parsePasswd(readFileSync(join(root, 'etc/passwd'), 'utf8')).malformed.length, 0, `${context}: /etc/passwd parses`);
 }
 
-t.test('kill -9 during cleanup --yes', async (t) => {
+t.test('kill -9 during cleanup --yes', { skip: requires(CLEANUP_APPLY) }, async (t) => {
   const dir = t.testdir();
   const { root } = await makeDirtyRoot(join(dir, 'root'), profile);
   // Enough work that kills land in every phase: many accounts with hashes, many logs.

@@ -9,12 +9,11 @@ import { join } from 'node:path';
 import { makeDirtyRoot, makeSyntheticRoot } from '../fixtures/synthetic/make-root.js';
 import { PROFILES } from '../fixtures/synthetic/profiles.js';
 import { parseShadow } from '../agent/facts/accounts.js';
-import { AGENT, parseCleanup, parseReport, runAgent } from './helpers/agent.js';
+import { AGENT, AS_NON_ROOT, parseCleanup, parseReport, runAgent } from './helpers/agent.js';
 import { changedPaths, snapshotTree } from './helpers/tree-snapshot.js';
 import { writeFile } from '../fixtures/synthetic/tree.js';
+import { CLEANUP_APPLY, requires, RPM_ROOTS } from './helpers/requires.js';
 
-const isRoot = process.getuid?.() === 0;
-const profiles = PROFILES.filter((p) => isRoot || !p.rpmDistro);
 
 interface CleanupJson {
   mode: string;
@@ -30,8 +29,8 @@ function plantInnocentFiles(root: string): void {
   writeFile(root, '/etc/app/app.conf', 'listen = 8080\n');
 }
 
-for (const profile of profiles) {
-  t.test(`${profile.name}: plan, apply, re-check`, async (t) => {
+for (const profile of PROFILES) {
+  t.test(`${profile.name}: plan, apply, re-check`, { skip: requires({ ...CLEANUP_APPLY, commands: profile.rpmDistro ? RPM_ROOTS.commands : [] }) }, async (t) => {
     const dir = t.testdir();
     const { root } = await makeDirtyRoot(join(dir, 'root'), profile);
     plantInnocentFiles(root);
@@ -116,7 +115,7 @@ t.test('a second concurrent cleanup is refused', async (t) => {
 });
 
 t.test('not root on a live machine: exit 3, nothing changed', async (t) => {
-  const result = runAgent(['cleanup', '--yes'], { uid: 65534 });
+  const result = runAgent(['cleanup', '--yes'], AS_NON_ROOT);
   t.equal(result.code, 3);
   t.match(result.stderr, /needs root/);
 });

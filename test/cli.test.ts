@@ -1,7 +1,7 @@
 // The command-line contract: help, version, list, explain, usage errors and exit codes.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { AGENT, parseReport, runAgent } from './helpers/agent.js';
+import { AGENT, AS_NON_ROOT, parseReport, runAgent } from './helpers/agent.js';
 import { CHECKS } from '../checks/index.js';
 import { makeSyntheticRoot } from '../fixtures/synthetic/make-root.js';
 import { PROFILES } from '../fixtures/synthetic/profiles.js';
@@ -57,7 +57,7 @@ t.test('usage errors: one line, a hint, exit 2, no stack', async (t) => {
 });
 
 t.test('live mode needs root: exit 3 and one line', async (t) => {
-  const result = runAgent(['check'], { uid: 65534 });
+  const result = runAgent(['check'], AS_NON_ROOT);
   t.equal(result.code, 3);
   t.match(result.stderr, /needs root/);
   t.equal(result.stderr.trim().split('\n').length, 1);

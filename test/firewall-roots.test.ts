@@ -1,8 +1,8 @@
 // The firewall check on synthetic roots: what the image will do at boot, from its config files and
 // wants/ links. Each case starts from a clean root and writes only the firewall's own files.
 import t from 'tap';
-import { accessSync, constants, mkdirSync, rmSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Host } from '../agent/host.js';
 import type { CheckResult } from '../agent/types.js';
 import { firewall } from '../checks/firewall.js';
@@ -10,18 +10,10 @@ import { makeSyntheticRoot } from '../fixtures/synthetic/make-root.js';
 import { PROFILES, type Profile } from '../fixtures/synthetic/profiles.js';
 import { installUnit } from '../fixtures/synthetic/units.js';
 import { makeSymlink, writeFile } from '../fixtures/synthetic/tree.js';
+import { requires, RPM_ROOTS } from './helpers/requires.js';
 
 const profile = (name: string): Profile => PROFILES.find((p) => p.name === name)!;
-const onPath = (cmd: string) =>
-  (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, cmd), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-const skipRpm = process.getuid?.() !== 0 ? 'RPM roots need root' : !onPath('rpm') || !onPath('rpmbuild') ? 'rpm/rpmbuild missing' : false;
+const skipRpm = requires(RPM_ROOTS);
 
 const WANTS = '/etc/systemd/system/multi-user.target.wants';
 const UFW_CONF = '# /etc/ufw/ufw.conf\n#\n\n# Set to yes to start on boot.\nENABLED=yes\n\nLOGLEVEL=low\n';

@@ -3,6 +3,7 @@
 // private-key-in-ssh-subdirectory, cloud-init-unit-*, ufw-removed-not-purged; test/core/defects
 // the unreadable drop-ins). Here: unreadable firewall inputs, byte-exact account edits, bad input.
 import t from 'tap';
+import { CLEANUP_APPLY, OTHER_USER, requires } from './helpers/requires.js';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, linkSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,10 +14,9 @@ import { writeFile } from '../fixtures/synthetic/tree.js';
 import { parseCleanup, parseReport, runAgent, type CleanupReportJson } from './helpers/agent.js';
 
 const ubuntu = PROFILES.find((p) => p.name === 'ubuntu-24.04')!;
-const isRoot = process.getuid?.() === 0;
 const HASH = `$6$saltsalt$${'h'.repeat(86)}`;
 
-t.test('unreadable firewall inputs make the firewall check error, never "no firewall"', { skip: isRoot ? false : 'reads as uid 65534 (run npm test as root)' }, async (t) => {
+t.test('unreadable firewall inputs make the firewall check error, never "no firewall"', { skip: requires(OTHER_USER) }, async (t) => {
   const dir = t.testdir();
   const { root } = await makeSyntheticRoot(join(dir, 'fifo'), ubuntu, []);
   execFileSync('rm', ['-f', join(root, 'etc/ufw/user.rules')]);
@@ -32,7 +32,7 @@ t.test('unreadable firewall inputs make the firewall check error, never "no fire
   t.ok(asNobody.findings.some((f) => f.code === 'unreadable' && f.path === '/etc/systemd/system'), 'names what it could not read');
 });
 
-t.test('locking root rewrites /etc/shadow byte for byte outside the edited field', async (t) => {
+t.test('locking root rewrites /etc/shadow byte for byte outside the edited field', { skip: requires(CLEANUP_APPLY) }, async (t) => {
   const dir = t.testdir();
   const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);
   setPasswordField(root, 'root', HASH);
@@ -73,7 +73,7 @@ t.test('bidirectional and invisible characters in names are escaped in text outp
   t.match(text, /zero\\u200bwidth\.log/);
 });
 
-t.test('a hard-linked /etc/machine-id is emptied and kept; its other name is untouched', async (t) => {
+t.test('a hard-linked /etc/machine-id is emptied and kept; its other name is untouched', { skip: requires(CLEANUP_APPLY) }, async (t) => {
   const dir = t.testdir();
   const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);
   writeFile(root, '/etc/machine-id', '0123456789abcdef0123456789abcdef\n');

@@ -3,6 +3,7 @@
 // sparse disk (disk-size), disks without a Linux root, missing tools, and --reclaim-free-space
 // (holes punched in raw and qcow2 files; the zero fill where the file system cannot discard).
 import t from 'tap';
+import { requires } from './helpers/requires.js';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -24,7 +25,7 @@ import { parseCleanup, parseReport, runAgent, type ReportJson } from './helpers/
 import { leakedSecrets } from './helpers/expect.js';
 import { leftoversUnder, NOTHING_LEFT } from './helpers/image-work.js';
 
-const skip = process.getuid?.() !== 0 ? '--image needs root (loop devices, mounts)' : false;
+const skip = requires({ root: 'loop devices and mounts of image files', commands: ['qemu-img', 'qemu-storage-daemon', 'sfdisk', 'losetup', 'fusermount3', 'mkfs.ext4', 'mkfs.xfs', 'mkfs.btrfs'] });
 const dir = mkdtempSync(join(tmpdir(), 'image-layouts-'));
 chmodSync(dir, 0o755);
 // Each test file has its own work directory base: another file's live runs are not leftovers here.

@@ -5,6 +5,7 @@
 // a run killed (SIGKILL) or stopped (SIGTERM) mid-check leaves nothing attached after the next
 // run; `cleanup --image --yes` on the fixable problems, then `check --image`, passes.
 import t from 'tap';
+import { REAL_ROOTS, requires } from './helpers/requires.js';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import { leakedSecrets, missingExpectations } from './helpers/expect.js';
 import { leftoversUnder, NOTHING_LEFT } from './helpers/image-work.js';
 
 const SUITE = 'bookworm';
-const skip = process.getuid?.() !== 0 ? 'real roots and --image need root' : false;
+const skip = requires({ ...REAL_ROOTS, commands: [...(REAL_ROOTS.commands ?? []), 'qemu-img', 'qemu-storage-daemon', 'sfdisk', 'losetup', 'fusermount3'] });
 const ws = new Workspace('image-real');
 t.teardown(() => ws.dispose());
 t.setTimeout(10 * 60_000);

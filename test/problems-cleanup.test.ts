@@ -2,6 +2,7 @@
 // publishes the finding as not fixable, for the reason the row gives), the plan answers the
 // report, and after `cleanup --yes` the re-check no longer reports what was fixed.
 import t from 'tap';
+import { CLEANUP_APPLY, requires, RPM_ROOTS } from './helpers/requires.js';
 import { join } from 'node:path';
 import { makeSyntheticRoot } from '../fixtures/synthetic/make-root.js';
 import { problemsFor } from '../fixtures/synthetic/problems.js';
@@ -10,12 +11,11 @@ import { findingsOf, parseCleanup, runAgent, type CleanupReportJson } from './he
 import { leakedSecrets } from './helpers/expect.js';
 import { matchesFix, planMismatches } from './helpers/fix-plan.js';
 
-const isRoot = process.getuid?.() === 0;
 // One apt and one RPM profile: the fixes do not depend on the release within a family.
 const CLEANUP_PROFILES = PROFILES.filter((p) => p.name === 'ubuntu-24.04' || p.name === 'rocky-9');
 
 for (const profile of CLEANUP_PROFILES) {
-  t.test(profile.name, { skip: profile.rpmDistro && !isRoot ? 'RPM roots need root (run npm test as root)' : false }, async (t) => {
+  t.test(profile.name, { skip: requires(CLEANUP_APPLY) || (profile.rpmDistro ? requires(RPM_ROOTS) : false) }, async (t) => {
     const dir = t.testdir();
     for (const problem of problemsFor(profile)) {
       t.test(problem.name, async (t) => {

@@ -7,15 +7,15 @@ import { problemsFor } from '../fixtures/synthetic/problems.js';
 import { PROFILES } from '../fixtures/synthetic/profiles.js';
 import { parseReport, runAgent, type ReportJson } from './helpers/agent.js';
 import { leakedSecrets, missingExpectations } from './helpers/expect.js';
+import { requires, RPM_ROOTS } from './helpers/requires.js';
 
-const isRoot = process.getuid?.() === 0;
 
 function byCheck(report: ReportJson): Map<string, string> {
   return new Map(report.checks.map((c) => [c.id, JSON.stringify({ status: c.status, findings: c.findings.map((f) => [f.status, f.code, f.path]) })]));
 }
 
 for (const profile of PROFILES) {
-  t.test(profile.name, { skip: profile.rpmDistro && !isRoot ? 'RPM roots need root' : false }, async (t) => {
+  t.test(profile.name, { skip: profile.rpmDistro ? requires(RPM_ROOTS) : false }, async (t) => {
     const dir = t.testdir();
     const clean = await makeSyntheticRoot(join(dir, 'clean'), profile, []);
     const baselineReport = parseReport(runAgent(['check', '--root', clean.root, '--format', 'json']).stdout);

@@ -16,8 +16,9 @@ import { AGENT_OWN_APT_LOG, checkOf } from '../fixtures/real/report-views.js';
 import { addAppAccount, preparedRoot, realDebianProfile, Workspace } from '../fixtures/real/scenario.js';
 import { findingsOf, parseReport, requireAgent, runAgent, statusesOf, TEST_TODAY } from './helpers/agent.js';
 import { leakedSecrets, missingExpectations } from './helpers/expect.js';
+import { REAL_ROOTS, requires } from './helpers/requires.js';
 
-const skip = process.getuid?.() !== 0 ? 'real roots need root (chroot, namespaces, overlay mounts): run as root or in CI' : false;
+const skip = requires(REAL_ROOTS);
 const FORMATS = ['json', 'text', 'junit'] as const;
 // The agent must finish on its own well within this; a kill means it hung (on the FIFO, say).
 const RUN_TIMEOUT_MS = 120_000;

@@ -8,17 +8,13 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findingsOf, parseCleanup, parseReport, runAgent, type ReportJson } from './helpers/agent.js';
-import { mountedBootedImage, qemuAvailable } from '../fixtures/real/booted-image.js';
+import { mountedBootedImage } from '../fixtures/real/booted-image.js';
 import { SEED_PACKAGES_HINT, seedTool } from '../fixtures/real/nocloud-seed.js';
+import { BOOTED_IMAGE, requires } from './helpers/requires.js';
 
 const skip =
-  process.getuid?.() !== 0
-    ? 'the booted-image rig needs root (mmdebstrap --mode=root, loop mounts); run as root or in CI'
-    : !qemuAvailable()
-      ? 'qemu-system-x86_64 is missing: apt-get install qemu-system-x86 (the booted image is made by booting it once)'
-      : !seedTool()
-        ? `no tool to make the NoCloud seed: apt-get install ${SEED_PACKAGES_HINT}`
-        : false;
+  requires(BOOTED_IMAGE) ||
+  (seedTool() ? false : `needs a tool to make the NoCloud seed, none installed: run npm test as root, or apt-get install ${SEED_PACKAGES_HINT}`);
 
 // A cold cache builds and boots the image first (a few minutes under software emulation).
 t.setTimeout(30 * 60_000);

@@ -3,6 +3,7 @@
 // user cannot write to such a /tmp: the agent's own package commands use a temporary directory of
 // the agent's, so the security check still works; cleanup repairs /tmp before the package stage.
 import t, { type Test } from 'tap';
+import { REAL_ROOTS, requires } from './helpers/requires.js';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +13,11 @@ import { runInRoot } from '../fixtures/real/ns-run.js';
 import { addLocalSecurityRepo, prepareAsVendor, useOnlyLocalSources } from '../fixtures/real/security-repo.js';
 import { parseCleanup, parseReport, runAgent, TEST_TODAY, type CleanupReportJson, type ReportJson } from './helpers/agent.js';
 
-const isRoot = process.getuid?.() === 0;
 
 const statusOf = (report: ReportJson, id: string) => report.checks.find((c) => c.id === id);
 const installed = (root: string, pkg: string) => /Package: mpa-dummy\nStatus: install ok installed\n(?:.+\n)*?Version: (.*)/.exec(readFileSync(join(root, 'var/lib/dpkg/status'), 'utf8'))?.[1] ?? pkg;
 
-t.test('a broken /tmp with the agent in it: reported, repaired first, and the security check still works', { skip: isRoot ? false : 'needs root (run npm test as root)' }, async (t) => {
+t.test('a broken /tmp with the agent in it: reported, repaired first, and the security check still works', { skip: requires(REAL_ROOTS) }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'real-broken-tmp-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const root = join(dir, 'root');

@@ -16,8 +16,8 @@ import { writeFile } from '../fixtures/synthetic/tree.js';
 import { parseCleanup, parseReport, TEST_TODAY } from './helpers/agent.js';
 import { leakedSecrets } from './helpers/expect.js';
 import { changedPaths, snapshotTree } from './helpers/tree-snapshot.js';
+import { REAL_ROOTS, requires } from './helpers/requires.js';
 
-const isRoot = process.getuid?.() === 0;
 // What package commands legitimately change: dpkg's and apt's state, the files of the packages
 // they upgrade or purge, and caches that dpkg triggers rebuild.
 const PACKAGE_STATE = [/^\/var\/lib\/(dpkg|apt|ucf|systemd\/deb-systemd-helper-enabled)\//, /^\/var\/cache\/(apt|debconf|ldconfig|man)\//, /^\/usr\/share\/doc\/mpa-dummy/, /^\/etc\/ld\.so\.cache$/, /^\/var\/lib\/(dpkg|apt)$/];
@@ -30,7 +30,7 @@ interface Applied {
 }
 
 for (const suite of SUITES) {
-  t.test(`${suite}: all fixable problems, then cleanup --yes inside the root, then check`, { skip: isRoot ? false : 'needs root' }, async (t) => {
+  t.test(`${suite}: all fixable problems, then cleanup --yes inside the root, then check`, { skip: requires(REAL_ROOTS) }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), `real-cleanup-${suite}-`));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
     const root = await preparedRoot(suite, join(dir, 'root'));

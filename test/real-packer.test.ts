@@ -15,9 +15,10 @@ import { checkOf } from '../fixtures/real/report-views.js';
 import { addAppAccount, preparedRoot, realDebianProfile, Workspace } from '../fixtures/real/scenario.js';
 import { parseReport, requireAgent, TEST_TODAY, type ReportJson } from './helpers/agent.js';
 import { leakedSecrets } from './helpers/expect.js';
+import { REAL_ROOTS, requires } from './helpers/requires.js';
 
 const SUITE = 'bookworm';
-const skip = process.getuid?.() !== 0 ? 'real roots need root (chroot, namespaces, overlay mounts): run as root or in CI' : false;
+const skip = requires(REAL_ROOTS);
 const LABELS: Record<string, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP', error: 'ERROR' };
 
 const ws = new Workspace('real-packer');

@@ -11,8 +11,9 @@ import { assertParity } from '../fixtures/real/parity.js';
 import { changedChecks, checkOf, problemsOf } from '../fixtures/real/report-views.js';
 import { filesystemOver25GiB, hostKeyPaths, preparedRoot, Workspace } from '../fixtures/real/scenario.js';
 import { parseReport, requireAgent, runAgent, TEST_TODAY, type ReportJson } from './helpers/agent.js';
+import { REAL_ROOTS, requires } from './helpers/requires.js';
 
-const skip = process.getuid?.() !== 0 ? 'real roots need root (chroot, namespaces, overlay mounts): run as root or in CI' : false;
+const skip = requires(REAL_ROOTS);
 
 // bullseye's Debian LTS ended on 2026-08-31, before TEST_TODAY: at TEST_TODAY its os-supported
 // rightly fails (asserted below). To see everything else pass, its prepared root is checked on a

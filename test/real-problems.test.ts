@@ -15,9 +15,10 @@ import { AGENT_OWN_APT_LOG, changedChecks, checkOf, problemsOf } from '../fixtur
 import { addAppAccount, filesystemOver25GiB, finishAsCarefulVendor, preparedRoot, realDebianProfile, Workspace } from '../fixtures/real/scenario.js';
 import { parseReport, requireAgent, runAgent, TEST_TODAY, type ReportJson } from './helpers/agent.js';
 import { leakedSecrets, missingExpectations } from './helpers/expect.js';
+import { REAL_ROOTS, requires } from './helpers/requires.js';
 
 const SUITE = 'bookworm';
-const skip = process.getuid?.() !== 0 ? 'real roots need root (chroot, namespaces, overlay mounts): run as root or in CI' : false;
+const skip = requires(REAL_ROOTS);
 
 const ws = new Workspace('real-problems');
 t.teardown(() => ws.dispose());

@@ -9,10 +9,9 @@ import { runAgentInRoot } from '../fixtures/real/agent-in-root.js';
 import { freshRoot } from '../fixtures/real/debian-roots.js';
 import { addLocalSecurityRepo, prepareAsVendor, useOnlyLocalSources } from '../fixtures/real/security-repo.js';
 import { parseReport, TEST_TODAY } from './helpers/agent.js';
+import { REAL_ROOTS, requires } from './helpers/requires.js';
 
-const isRoot = process.getuid?.() === 0;
-
-t.test('refresh failures and --offline', { skip: isRoot ? false : 'needs root' }, async (t) => {
+t.test('refresh failures and --offline', { skip: requires(REAL_ROOTS) }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'real-refresh-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const root = join(dir, 'root');

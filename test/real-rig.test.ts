@@ -9,6 +9,7 @@ import { cachedRootTarball, freshRoot } from '../fixtures/real/debian-roots.js';
 import { debianMirrors } from '../fixtures/real/mirrors.js';
 import { runInRoot } from '../fixtures/real/ns-run.js';
 import { addLocalSecurityRepo, prepareAsVendor, useOnlyLocalSources } from '../fixtures/real/security-repo.js';
+import { REAL_ROOTS, requires } from './helpers/requires.js';
 
 const SUITE = 'bookworm';
 
@@ -49,10 +50,7 @@ t.test('debianMirrors reads deb822 and one-line sources', async (t) => {
 });
 
 // Everything below needs root; without it the tests are reported as skipped with this reason.
-const skip =
-  process.getuid?.() !== 0
-    ? 'the real-root rig needs root (mmdebstrap --mode=root, chroot, unshare); run as root or in CI'
-    : false;
+const skip = requires(REAL_ROOTS);
 
 // Building the tarball on a cold cache can take a minute or more.
 t.setTimeout(15 * 60_000);

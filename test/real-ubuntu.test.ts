@@ -12,8 +12,9 @@ import { filesystemOver25GiB, hostKeyPaths, realDebianProfile, Workspace } from 
 import { preparedUbuntuRoot, UBUNTU_CODENAMES, ubuntuSourceFiles, type UbuntuVersion } from '../fixtures/real/ubuntu-roots.js';
 import { parseReport, requireAgent, runAgent, TEST_TODAY, type ReportJson } from './helpers/agent.js';
 import { leakedSecrets, missingExpectations } from './helpers/expect.js';
+import { REAL_ROOTS, requires } from './helpers/requires.js';
 
-const skip = process.getuid?.() !== 0 ? 'real roots need root (chroot, namespaces, overlay mounts): run as root or in CI' : false;
+const skip = requires(REAL_ROOTS);
 const VERSIONS: UbuntuVersion[] = ['22.04', '24.04'];
 
 const ws = new Workspace('real-ubuntu');

@@ -15,31 +15,17 @@
 // No enabled repository: check-update exits 1 ("Error: There are no enabled repositories in ..."
 // on stderr), updateinfo list exits 0 with empty output. Without the .rpmmacros HOME, dnf sees an
 // empty rpmdb and check-update --security exits 0: a silent false "no updates".
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import t from 'tap';
 import { runStatus } from '../fixtures/rpm/exec.js';
 import { rpmHostEnv } from '../fixtures/rpm/host-env.js';
 import { makeRpmRoot } from '../fixtures/rpm/rpm-roots.js';
+import { DNF_ROOTS, requires, RPM_ROOTS } from './helpers/requires.js';
 
-const onPath = (cmd: string) =>
-  (process.env.PATH ?? '').split(delimiter).some((d) => {
-    try {
-      accessSync(join(d, cmd), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-
-const skipRpm =
-  process.getuid?.() !== 0 ? 'needs root: rpm --root chroots and the skeleton sets owners'
-  : !onPath('rpm') || !onPath('rpmbuild') ? 'rpm/rpmbuild missing (apt-get install rpm)'
-  : false;
-const skipDnf =
-  skipRpm || (['dnf', 'createrepo_c', 'modifyrepo_c'].every(onPath) ? false : 'dnf/createrepo_c missing (apt-get install dnf createrepo-c)');
+const skipRpm = requires(RPM_ROOTS);
+const skipDnf = requires(DNF_ROOTS);
 
 /** A fresh directory for one test, removed when the test ends. */
 async function tempRoot(t: { teardown: (fn: () => unknown) => void }): Promise<string> {

@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { parseReport, runAgent, TEST_TODAY } from './helpers/agent.js';
 import { CHECKS_BY_ID } from '../checks/index.js';
 import { leakedSecrets, missingExpectations } from './helpers/expect.js';
+import { requires, RPM_ROOTS } from './helpers/requires.js';
 
-const isRoot = process.getuid?.() === 0;
 
 /** What os-supported must say for the root, from the release table (not from the agent). */
 function expectedSupport(root: string): string {
@@ -25,7 +25,7 @@ function expectedSupport(root: string): string {
 }
 
 for (const profile of PROFILES) {
-  t.test(profile.name, { skip: profile.rpmDistro && !isRoot ? 'RPM roots need root' : false }, async (t) => {
+  t.test(profile.name, { skip: profile.rpmDistro ? requires(RPM_ROOTS) : false }, async (t) => {
     const dir = t.testdir();
 
     t.test('clean root: nothing to report but the release itself', async (t) => {

@@ -1,6 +1,7 @@
 // The defects that led to the core redesign, each on a fixture root: "could not read" never
 // becomes a verdict or a destructive plan, and `fixable` is exactly what cleanup plans.
 import t from 'tap';
+import { CLEANUP_APPLY, requires, RPM_ROOTS } from '../helpers/requires.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,6 @@ import { parseCleanup, parseReport, runAgent, type CleanupReportJson } from '../
 import { planMismatches } from '../helpers/fix-plan.js';
 
 const ubuntu = PROFILES.find((p) => p.name === 'ubuntu-24.04')!;
-const isRoot = process.getuid?.() === 0;
 
 // What cloud-init would do with a drop-in the agent cannot read is unknown: it could turn
 // ssh_deletekeys off, and then removing the host keys leaves every Droplet without them.
@@ -23,7 +23,7 @@ const UNREADABLE_DROP_INS: ReadonlyArray<[string, (path: string) => void]> = [
 ];
 
 for (const [what, plant] of UNREADABLE_DROP_INS) {
-  t.test(`a cloud.cfg.d drop-in that is ${what}: ssh-host-keys is error and cleanup keeps the host keys`, async (t) => {
+  t.test(`a cloud.cfg.d drop-in that is ${what}: ssh-host-keys is error and cleanup keeps the host keys`, { skip: requires(CLEANUP_APPLY) }, async (t) => {
     const dir = t.testdir();
     const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);
     const pair = new SecretLedger().keyPair('ed25519', 'root@build');
@@ -54,7 +54,7 @@ t.test('an unreadable sshd_config drop-in: the checks that use sshd_config are e
 });
 
 for (const profile of PROFILES) {
-  t.test(`${profile.name} all-problems root: fixable findings and the plan answer each other`, { skip: profile.rpmDistro && !isRoot ? 'RPM roots need root (run npm test as root)' : false }, async (t) => {
+  t.test(`${profile.name} all-problems root: fixable findings and the plan answer each other`, { skip: profile.rpmDistro ? requires(RPM_ROOTS) : false }, async (t) => {
     const dir = t.testdir();
     const { root } = await makeDirtyRoot(join(dir, 'dirty'), profile);
     const plan = parseCleanup<CleanupReportJson>(runAgent(['cleanup', '--root', root, '--format', 'json', '--offline']).stdout);

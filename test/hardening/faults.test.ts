@@ -10,12 +10,12 @@ import { parseShadow } from '../../agent/facts/accounts.js';
 import { addAccount } from '../../fixtures/synthetic/accounts.js';
 import { makeDirtyRoot, makeSyntheticRoot } from '../../fixtures/synthetic/make-root.js';
 import { PROFILES } from '../../fixtures/synthetic/profiles.js';
-import { AGENT, parseCleanup, parseReport, runAgent, statusesOf, TEST_TODAY } from '../helpers/agent.js';
+import { AGENT, AS_NON_ROOT, parseCleanup, parseReport, runAgent, statusesOf, TEST_TODAY } from '../helpers/agent.js';
+import { CLEANUP_APPLY, IS_ROOT, requires, requiresMountNamespace } from '../helpers/requires.js';
 
 const ubuntu = PROFILES.find((p) => p.name === 'ubuntu-24.04')!;
 const debian = PROFILES.find((p) => p.name === 'debian-12')!;
-const isRoot = process.getuid?.() === 0;
-const canUnshare = isRoot && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
+const skipNamespace = requiresMountNamespace();
 
 interface Done {
   code: number | null;
@@ -37,7 +37,7 @@ function start(args: string[], env: Record<string, string> = {}): { child: Child
 
 type CleanupJson = { actions: { check: string; kind: string; path?: string; status: string; reason?: string }[]; after: { checks: { id: string; status: string }[] } };
 
-t.test('two concurrent cleanup --yes on one target', async (t) => {
+t.test('two concurrent cleanup --yes on one target', { skip: requires(CLEANUP_APPLY) }, async (t) => {
   const dir = t.testdir();
   const { root } = await makeDirtyRoot(join(dir, 'root'), debian);
   // Enough work that the two runs overlap.
@@ -67,7 +67,7 @@ function inNamespace(script: string, timeoutMs = 120_000): { status: number | nu
   return { status: r.status, stderr: r.stderr };
 }
 
-t.test('disk full while /etc/shadow is rewritten', { skip: canUnshare ? false : 'needs root and unshare -m' }, async (t) => {
+t.test('disk full while /etc/shadow is rewritten', { skip: skipNamespace }, async (t) => {
   const dir = t.testdir();
   const out = join(dir, 'out');
   mkdirSync(out);
@@ -102,7 +102,7 @@ ls -a ${mnt}/root/etc > ${out}/etc.ls
   t.comment(`shadow before ${original.length} bytes / ${names.length} accounts, after ${after.length} bytes / ${parseShadow(after).size} accounts; ${failed.length} failed actions; exit ${code}`);
 });
 
-t.test('disk full during --zero-free-space: the zero file goes, the space comes back', { skip: canUnshare ? false : 'needs root and unshare -m' }, async (t) => {
+t.test('disk full during --zero-free-space: the zero file goes, the space comes back', { skip: skipNamespace }, async (t) => {
   const dir = t.testdir();
   const out = join(dir, 'out');
   mkdirSync(out);
@@ -178,20 +178,23 @@ t.test('a package command that hangs: the check errors within --timeout and the 
   t.ok(exited, `the process exits soon after (${exited ? `${exitMs} ms` : 'still running after 10 s'})`);
 });
 
-t.test('not root: live mode is refused (exit 3), --root on readable files works', { skip: isRoot ? false : 'needs root to switch user' }, async (t) => {
-  const live = runAgent(['check'], { uid: 65534 });
+t.test('not root: live mode is refused (exit 3), --root on readable files works', async (t) => {
+  const live = runAgent(['check'], AS_NON_ROOT);
   t.equal(live.code, 3);
   t.match(live.stderr, /needs root/);
   t.equal(live.stdout, '');
-  const liveCleanup = runAgent(['cleanup', '--yes'], { uid: 65534 });
+  const liveCleanup = runAgent(['cleanup', '--yes'], AS_NON_ROOT);
   t.equal(liveCleanup.code, 3, 'cleanup --yes live as a user: exit 3');
   const dir = t.testdir();
   chmodSync(dir, 0o755);
   const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);
-  spawnSync('chmod', ['-R', 'o+rX', root]);
-  for (let d = dir; d !== '/'; d = join(d, '..')) chmodSync(d, statSync(d).mode | 0o005);
+  if (IS_ROOT) {
+    // Readable by uid 65534: the root and every directory above it.
+    spawnSync('chmod', ['-R', 'o+rX', root]);
+    for (let d = dir; d !== '/'; d = join(d, '..')) chmodSync(d, statSync(d).mode | 0o005);
+  }
   // security-updates is left out: a synthetic root has no package lists to check offline (error).
-  const run = runAgent(['check', '--root', root, '--format', 'json', '--offline', '--skip', 'security-updates'], { uid: 65534 });
+  const run = runAgent(['check', '--root', root, '--format', 'json', '--offline', '--skip', 'security-updates'], AS_NON_ROOT);
   const report = parseReport(run.stdout);
   t.equal(report.summary.error, 0, `no check errors on a readable root: ${JSON.stringify(report.summary)}`);
   t.equal(statusesOf(report).passwords, 'pass');

@@ -12,10 +12,10 @@ import { parseShadow } from '../../agent/facts/accounts.js';
 import { makeSyntheticRoot } from '../../fixtures/synthetic/make-root.js';
 import { PROFILES } from '../../fixtures/synthetic/profiles.js';
 import { AGENT, parseCleanup, parseReport, runAgent, statusesOf, TEST_TODAY } from '../helpers/agent.js';
+import { OTHER_USER, requires, requiresMountNamespace } from '../helpers/requires.js';
 
 const ubuntu = PROFILES.find((p) => p.name === 'ubuntu-24.04')!;
-const isRoot = process.getuid?.() === 0;
-const canUnshare = isRoot && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
+const skipNamespace = requiresMountNamespace();
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 type CleanupJson = { actions: { check: string; kind: string; path?: string; status: string; reason?: string }[]; after: { checks: { id: string; status: string }[] } };
@@ -25,7 +25,7 @@ function socketAt(path: string): void {
   execFileSync('python3', ['-c', 'import os,socket,sys; os.chdir(os.path.dirname(sys.argv[1])); socket.socket(socket.AF_UNIX).bind(os.path.basename(sys.argv[1]))', path]);
 }
 
-t.test('links, hard links, devices, FIFOs, sockets and odd names', { skip: isRoot ? false : 'mknod needs root' }, async (t) => {
+t.test('links, hard links, devices, FIFOs, sockets and odd names', { skip: requires({ root: 'mknod of device nodes' }) }, async (t) => {
   const dir = t.testdir();
   const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);
   const at = (p: string) => join(root, p);
@@ -143,7 +143,7 @@ t.test('a sparse 10 GB log: reported by size without reading it, truncated quick
   t.equal(statSync(big).size, 0, 'truncated');
 });
 
-t.test('/var/log with 200,000 entries: check finishes in < 20 s', { skip: canUnshare ? false : 'needs root and unshare -m (a tmpfs keeps creating and removing 200,000 files cheap)' }, async (t) => {
+t.test('/var/log with 200,000 entries: check finishes in < 20 s', { skip: skipNamespace }, async (t) => {
   const dir = t.testdir();
   const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);
   const out = join(dir, 'out');
@@ -161,7 +161,7 @@ t.test('/var/log with 200,000 entries: check finishes in < 20 s', { skip: canUns
   t.ok(ms < 20_000, `check over 200,200 entries took ${ms} ms`);
 });
 
-t.test('unreadable directories as uid 65534: error, never pass; exit 3', { skip: isRoot ? false : 'needs root to switch user' }, async (t) => {
+t.test('unreadable directories as uid 65534: error, never pass; exit 3', { skip: requires(OTHER_USER) }, async (t) => {
   const dir = t.testdir();
   chmodSync(dir, 0o755);
   const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);
@@ -179,7 +179,7 @@ t.test('unreadable directories as uid 65534: error, never pass; exit 3', { skip:
   t.equal(run.code, 3);
 });
 
-t.test('an immutable file under cleanup: failed with a reason, exit non-zero', { skip: isRoot ? false : 'chattr needs root' }, async (t) => {
+t.test('an immutable file under cleanup: failed with a reason, exit non-zero', { skip: requires({ root: 'chattr +i', commands: ['chattr'] }) }, async (t) => {
   const dir = t.testdir();
   const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);
   const log = join(root, 'var/log/locked.log');
@@ -203,7 +203,7 @@ t.test('an immutable file under cleanup: failed with a reason, exit non-zero', {
   t.not(run.code, 0, `exit ${run.code}`);
 });
 
-t.test('a read-only /var/log under cleanup: its actions fail, the others are done', { skip: canUnshare ? false : 'needs root and unshare -m' }, async (t) => {
+t.test('a read-only /var/log under cleanup: its actions fail, the others are done', { skip: skipNamespace }, async (t) => {
   const dir = t.testdir();
   const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);
   writeFileSync(join(root, 'var/log/app.log'), 'x'.repeat(100));

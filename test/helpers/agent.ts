@@ -24,6 +24,9 @@ export interface RunAgentOptions {
   timeoutMs?: number;
 }
 
+/** A user who is not root: uid 65534 through setpriv when the tests run as root, else the tests' own user. */
+export const AS_NON_ROOT: RunAgentOptions = process.getuid?.() === 0 ? { uid: 65534 } : {};
+
 export function requireAgent(): void {
   if (!existsSync(AGENT)) throw new Error(`${AGENT} is missing: run npm run build first (npm test does)`);
 }

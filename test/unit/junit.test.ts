@@ -6,8 +6,9 @@ import { junitReporter } from '../../agent/reporters/junit.js';
 import { xmlText } from '../../agent/reporters/escape.js';
 import type { Report } from '../../agent/report.js';
 import type { CheckReport, Finding } from '../../agent/types.js';
+import { requires } from '../helpers/requires.js';
 
-const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
+const skipXmllint = requires({ commands: ['xmllint'] });
 
 function xmllint(xml: string, xpath?: string): { ok: boolean; out: string; err: string } {
   const args = xpath ? ['--xpath', xpath, '-'] : ['--noout', '-'];
@@ -64,7 +65,7 @@ t.test('structure', async (t) => {
   t.notMatch(xml, /fine/, 'pass findings are not listed');
 });
 
-t.test('well-formed per xmllint', { skip: hasXmllint ? false : 'xmllint not installed (apt-get install libxml2-utils)' }, async (t) => {
+t.test('well-formed per xmllint', { skip: skipXmllint }, async (t) => {
   const lint = xmllint(xml);
   t.ok(lint.ok, lint.err);
   const QUERIES: ReadonlyArray<[string, string]> = [
@@ -82,7 +83,7 @@ t.test('well-formed per xmllint', { skip: hasXmllint ? false : 'xmllint not inst
   for (const [query, expected] of QUERIES) t.equal(xmllint(xml, query).out.trim(), expected, query);
 });
 
-t.test('an empty report is well-formed', { skip: hasXmllint ? false : 'xmllint not installed' }, async (t) => {
+t.test('an empty report is well-formed', { skip: skipXmllint }, async (t) => {
   const empty = junitReporter.report(reportOf([]), { color: false, modules: new Map() });
   t.ok(xmllint(empty).ok);
   t.equal(xmllint(empty, 'string(/testsuite/@tests)').out.trim(), '0');
@@ -90,7 +91,7 @@ t.test('an empty report is well-formed', { skip: hasXmllint ? false : 'xmllint n
 
 // A file name can hold the UTF-8 bytes of U+FFFE or U+FFFF (valid UTF-8, but not XML 1.0
 // characters), and lone surrogates can reach a JS string: xmlText escapes them as text.
-t.test('noncharacters in a path keep the XML well-formed', { skip: hasXmllint ? false : 'xmllint not installed' }, async (t) => {
+t.test('noncharacters in a path keep the XML well-formed', { skip: skipXmllint }, async (t) => {
   const odd = junitReporter.report(reportOf([{ id: 'x', title: 'X', status: 'warn', summary: 's', durationMs: 1, findings: [f('warn', 'log', '/var/log/a\ufffeb\uffff')] }]), {
     color: false,
     modules: new Map(),
