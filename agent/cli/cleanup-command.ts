@@ -12,6 +12,7 @@ import { runChecks } from '../engine.js';
 import { EXIT, exitCodeOf, type Report } from '../report.js';
 import { renderOutcome, renderPlan } from '../reporters/cleanup-text.js';
 import { textReporter } from '../reporters/text.js';
+import { agentBinaryPath } from '../self.js';
 import { openSession, refreshHost, reportOf, type Session, type SessionOptions } from './session.js';
 import { IncompleteError, UsageError } from './usage-error.js';
 
@@ -54,11 +55,15 @@ async function applyInStages(session: Session, first: Action[], options: Cleanup
 }
 
 function removeOwnBinary(): ActionRecord {
+  const self = agentBinaryPath();
+  if (self === undefined) {
+    return { check: 'cleanup', kind: 'remove-file', path: process.argv0, status: 'failed', reason: 'cannot tell which file the agent was started from' };
+  }
   try {
-    rmSync(process.execPath);
-    return { check: 'cleanup', kind: 'remove-file', path: process.execPath, status: 'done' };
+    rmSync(self);
+    return { check: 'cleanup', kind: 'remove-file', path: self, status: 'done' };
   } catch (err) {
-    return { check: 'cleanup', kind: 'remove-file', path: process.execPath, status: 'failed', reason: (err as Error).message.split('\n')[0] };
+    return { check: 'cleanup', kind: 'remove-file', path: self, status: 'failed', reason: (err as Error).message.split('\n')[0] };
   }
 }
 
