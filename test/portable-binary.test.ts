@@ -63,6 +63,12 @@ t.test('in a root with no C library at all: --version, list, check --root', { sk
   t.equal(inside.stderr, '');
   t.same(comparable(inside.stdout), comparable(outside.stdout), 'check --root: the same report as from this machine');
   parseReport(inside.stdout);
+
+  // Without /proc the loader cannot open what the launcher prepared: one line, exit 3.
+  copyFileSync(AGENT, join(root, 'agent'));
+  chmodSync(join(root, 'agent'), 0o755);
+  const noProc = run(['chroot', root, '/agent', '--version']);
+  t.same(noProc, { code: 3, stdout: '', stderr: 'agent: cannot open its own file through /proc/self/exe: is /proc mounted?\n' }, 'no /proc: one line, exit 3');
 });
 
 t.test('old kernels', { skip }, async (t) => {
