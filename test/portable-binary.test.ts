@@ -71,6 +71,26 @@ t.test('in a root with no C library at all: --version, list, check --root', { sk
   t.same(noProc, { code: 3, stdout: '', stderr: 'agent: cannot open its own file through /proc/self/exe: is /proc mounted?\n' }, 'no /proc: one line, exit 3');
 });
 
+t.test('started with stdin, stdout and stderr closed, nothing of the launcher takes their place', { skip }, async (t) => {
+  requireAgent();
+  // The security check runs this machine's apt-get on the image: a probe first in PATH records the
+  // agent's descriptors (its parent's) and its own, then runs the real one.
+  const dir = join(work, 'closed');
+  mkdirSync(dir);
+  const image = await makeDirtyRoot(join(dir, 'image'), PROFILES.find((p) => p.name === 'debian-12')!);
+  writeFileSync(join(dir, 'apt-get'), `#!/bin/sh\nls -l /proc/$PPID/fd > ${dir}/agent-fds\nls -l /proc/$$/fd > ${dir}/child-fds\nexec /usr/bin/apt-get "$@"\n`);
+  chmodSync(join(dir, 'apt-get'), 0o755);
+  const r = spawnSync('sh', ['-c', `exec "$@" <&- >&- 2>&-`, 'sh', AGENT, 'check', '--root', image.root, '--only', 'security-updates', '--report', join(dir, 'report.json')], {
+    env: { PATH: `${dir}:${process.env.PATH}`, ...env },
+  });
+  t.equal(r.status, 1, 'the check ran (the image has a pending update)');
+  const targets = (file: string) => new Map(readFileSync(join(dir, file), 'utf8').split('\n').map((l) => / (\d+) -> (.*)$/.exec(l)).filter((m) => m !== null).map((m) => [Number(m[1]), m[2]]));
+  const agentFds = targets('agent-fds');
+  t.same([0, 1, 2].map((fd) => agentFds.get(fd)), ['/dev/null', '/dev/null', '/dev/null'], "the agent's 0, 1 and 2 are /dev/null");
+  t.same([...agentFds.values(), ...targets('child-fds').values()].filter((target) => /memfd|dist\/agent/.test(target)), [], 'no descriptor of the launcher in the agent or its command');
+  t.equal(parseReport(readFileSync(join(dir, 'report.json'), 'utf8')).checks[0].status, 'fail', 'and the report was written');
+});
+
 t.test('old kernels', { skip }, async (t) => {
   requireAgent();
   const helper = buildOldKernelHelper(work);

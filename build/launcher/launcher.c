@@ -48,13 +48,14 @@ extern const struct launch_config config;
 
 enum {
   SYS_read = 0, SYS_write = 1, SYS_open = 2, SYS_close = 3, SYS_mmap = 9, SYS_munmap = 11,
-  SYS_pread64 = 17, SYS_getpid = 39, SYS_sendfile = 40, SYS_execve = 59, SYS_exit = 60,
+  SYS_pread64 = 17, SYS_getpid = 39, SYS_fcntl = 72, SYS_sendfile = 40, SYS_execve = 59, SYS_exit = 60,
   SYS_uname = 63, SYS_readlink = 89, SYS_unlink = 87, SYS_exit_group = 231, SYS_memfd_create = 319,
 };
 enum { O_RDONLY = 0, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000 };
 enum { MFD_CLOEXEC = 1, MFD_EXEC = 0x10 };
 enum { PROT_READ = 1, PROT_EXEC = 4, MAP_PRIVATE = 2 };
-enum { EEXIST = 17, EINTR = 4, EINVAL = 22, ENOSYS = 38 };
+enum { F_GETFD = 1 };
+enum { EBADF = 9, EEXIST = 17, EINTR = 4, EINVAL = 22, ENOSYS = 38 };
 
 static long syscall6(long n, long a, long b, long c, long d, long e, long f) {
   register long r10 __asm__("r10") = d;
@@ -223,11 +224,19 @@ static int materialize(int self, const char *self_path, const struct bundled_fil
        ": no memfd_create, and /dev/shm, its own directory and /tmp are not writable with executable mappings");
 }
 
+// Started with stdin, stdout or stderr closed, a memfd would take its number and the runtime would
+// write its report into a library: hold them with /dev/null first, as the runtime itself would.
+static void hold_standard_descriptors(void) {
+  for (int fd = 0; fd < 3; fd++)
+    if (sys3(SYS_fcntl, fd, F_GETFD, 0) == -EBADF) sys3(SYS_open, "/dev/null", O_RDWR, 0);
+}
+
 __attribute__((noreturn)) static void launch(long *sp) {
   long argc = sp[0];
   char **argv = (char **)(sp + 1);
   char **envp = argv + argc + 1;
   refuse_old_kernel();
+  hold_standard_descriptors();
 
   // The loader opens the program by this descriptor, so it maps exactly the file the kernel ran.
   int self = (int)sys3(SYS_open, "/proc/self/exe", O_RDONLY, 0);
@@ -286,8 +295,8 @@ static void settle(long *sp) {
   const char *p = envp[last] + sizeof LAUNCH_VARIABLE - 1;
   while (*p) {
     long fd = 0;
-    while (*p >= '0' && *p <= '9') fd = fd * 10 + (*p++ - '0');
-    if (fd > 2) sys3(SYS_close, fd, 0, 0);
+    while (*p >= '0' && *p <= '9' && fd < 1 << 20) fd = fd * 10 + (*p++ - '0');
+    sys3(SYS_close, fd, 0, 0);
     if (*p == ',') p++;
     else break;
   }
