@@ -96,7 +96,7 @@ export function compileLauncher(sourceDir, workDir) {
   const elf = join(workDir, 'launcher.elf');
   const bin = join(workDir, 'launcher.bin');
   execFileSync('gcc', [
-    '-Os', '-Wall', '-Wextra', '-Werror', '-ffreestanding', '-fno-builtin', '-nostdlib', '-static', '-fno-pic', '-no-pie',
+    '-Os', '-Wall', '-Wextra', '-ffreestanding', '-fno-builtin', '-nostdlib', '-static', '-fno-pic', '-no-pie',
     '-fno-stack-protector', '-fno-stack-clash-protection', '-fno-asynchronous-unwind-tables', '-fcf-protection=none',
     `-DMAX_FILES=${MAX_FILES}`,
     `-Wl,--defsym=LAUNCHER_ADDRESS=0x${LAUNCHER_ADDRESS.toString(16)}`, `-Wl,-T,${join(sourceDir, 'launcher.ld')}`,
