@@ -46,16 +46,17 @@ extern const struct launch_config config;
 
 #define LAUNCH_VARIABLE "MARKETPLACE_AGENT_LAUNCH="
 
+// x86_64 system call numbers: all of Linux 2.6 but memfd_create (3.17), which has a fallback.
 enum {
-  SYS_read = 0, SYS_write = 1, SYS_open = 2, SYS_close = 3, SYS_mmap = 9, SYS_munmap = 11,
-  SYS_pread64 = 17, SYS_getpid = 39, SYS_fcntl = 72, SYS_sendfile = 40, SYS_execve = 59, SYS_exit = 60,
-  SYS_uname = 63, SYS_readlink = 89, SYS_unlink = 87, SYS_exit_group = 231, SYS_memfd_create = 319,
+  SYS_write = 1, SYS_open = 2, SYS_close = 3, SYS_mmap = 9, SYS_munmap = 11, SYS_pread64 = 17,
+  SYS_getpid = 39, SYS_sendfile = 40, SYS_execve = 59, SYS_uname = 63, SYS_fcntl = 72, SYS_unlink = 87,
+  SYS_readlink = 89, SYS_exit_group = 231, SYS_memfd_create = 319,
 };
 enum { O_RDONLY = 0, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000 };
 enum { MFD_CLOEXEC = 1, MFD_EXEC = 0x10 };
 enum { PROT_READ = 1, PROT_EXEC = 4, MAP_PRIVATE = 2 };
 enum { F_GETFD = 1 };
-enum { EBADF = 9, EEXIST = 17, EINTR = 4, EINVAL = 22, ENOSYS = 38 };
+enum { EINTR = 4, EBADF = 9, EEXIST = 17, EINVAL = 22 };
 
 static long syscall6(long n, long a, long b, long c, long d, long e, long f) {
   register long r10 __asm__("r10") = d;
