@@ -284,8 +284,8 @@ async function beforeAndAfter(root: string, work: string, info: Record<string, s
     agent: AGENT,
     work,
     root,
-    rounds: QUICK ? 2 : 6,
-    runs: QUICK ? 10 : 40,
+    rounds: QUICK ? 4 : 40,
+    runs: QUICK ? 3 : 6,
     date: info.date,
     commit: info.commit,
   });
