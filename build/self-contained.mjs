@@ -1,6 +1,6 @@
 // Makes the single-executable runtime carry its own C library (README, "The binary"): the build
 // machine's loader and the libraries `ldd` lists are appended to the file, the runtime's PT_INTERP
-// program header becomes a PT_LOAD mapping the launcher (build/launcher/launcher.c) below the
+// program header becomes a PT_LOAD mapping the launcher (build/launcher/) below the
 // runtime's first segment, and e_entry points at it. Nothing of the runtime is copied or moved: the
 // bundled loader maps this same file as its program, and the launcher then jumps to the runtime's
 // own entry point.
@@ -100,7 +100,7 @@ export function compileLauncher(sourceDir, workDir) {
     '-fno-stack-protector', '-fno-stack-clash-protection', '-fno-asynchronous-unwind-tables', '-fcf-protection=none',
     `-DMAX_FILES=${MAX_FILES}`,
     `-Wl,--defsym=LAUNCHER_ADDRESS=0x${LAUNCHER_ADDRESS.toString(16)}`, `-Wl,-T,${join(sourceDir, 'launcher.ld')}`,
-    '-Wl,--build-id=none', '-Wl,-z,noexecstack', '-o', elf, join(sourceDir, 'launcher.c'),
+    '-Wl,--build-id=none', '-Wl,-z,noexecstack', '-o', elf, join(sourceDir, 'launcher.c'), join(sourceDir, 'copies.c'),
   ], { stdio: ['ignore', 'inherit', 'inherit'] });
   execFileSync('objcopy', ['-O', 'binary', '-j', '.launcher', elf, bin]);
   const symbols = Object.fromEntries(
