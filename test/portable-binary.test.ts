@@ -91,13 +91,6 @@ t.test('started with stdin, stdout and stderr closed, nothing of the launcher ta
   t.equal(parseReport(readFileSync(join(dir, 'report.json'), 'utf8')).checks[0].status, 'fail', 'and the report was written');
 });
 
-t.test('on one CPU the launcher copies in one process, on more in two: the same start', { skip }, async (t) => {
-  requireAgent();
-  for (const cpus of ['0', '0,1']) {
-    t.same(run(['taskset', '-c', cpus, AGENT, '--version']), { code: 0, stdout: `${VERSION}\n`, stderr: '' }, `taskset -c ${cpus}`);
-  }
-});
-
 t.test('old kernels', { skip }, async (t) => {
   requireAgent();
   const helper = buildOldKernelHelper(work);

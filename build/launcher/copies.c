@@ -1,6 +1,6 @@
-// The copies of the bundled loader and libraries that the loader maps: memfds, filled in two
-// processes at once where two CPUs are free (copying the 5.2 MiB is most of what the launcher costs),
-// else unlinked files where memfd_create is missing (Linux before 3.17). See launcher.c.
+// The copies of the bundled loader and libraries that the loader maps: memfds, or unlinked files
+// where memfd_create is missing (Linux before 3.17). Copying these 5.2 MiB is most of what the
+// launcher costs (~2 ms here); the runtime itself is never copied. See launcher.c.
 #include "launcher.h"
 
 static long copy_range(int out, int in, u64 offset, u64 size) {
@@ -97,42 +97,12 @@ static long new_memfd(const struct bundled_file *file, int cloexec) {
   return fd;
 }
 
-static int free_cpus(void) {
-  u64 mask[16];
-  long bytes = sys3(SYS_sched_getaffinity, 0, sizeof mask, mask);
-  int n = 0;
-  for (long i = 0; i < bytes / 8; i++)
-    for (u64 bits = mask[i]; bits; bits &= bits - 1) n++;
-  return n;
-}
-
-// Fills the memfds, each checked mappable as the loader will map it. With two CPUs, a child process
-// fills about half the bytes (largest files first, each to the lighter side) while this one fills
-// the rest; they write to different files, so the shared file positions never meet. 1 when all are
-// filled.
+// Fills the memfds, each checked mappable as the loader will map it; 1 when all are. (Two processes
+// filling half each were measured slower here: the pages come from one allocator either way.)
 static int fill_memfds(int self, const int *fds, u32 count) {
-  int side[MAX_FILES];
-  u64 load[2] = {0, 0};
-  for (u32 i = 0; i < count; i++) side[i] = -1;
-  for (u32 k = 0; k < count; k++) {
-    u32 largest = 0;
-    for (u32 i = 0; i < count; i++)
-      if (side[i] < 0 && (side[largest] >= 0 || config.files[i].size > config.files[largest].size)) largest = i;
-    side[largest] = load[0] <= load[1] ? 0 : 1;
-    load[side[largest]] += config.files[largest].size;
-  }
-  long child = free_cpus() >= 2 ? sys3(SYS_fork, 0, 0, 0) : -1;
-  int mine = child == 0 ? 1 : 0;
-  int ok = 1;
   for (u32 i = 0; i < count; i++)
-    if (child < 0 || side[i] == mine) ok &= copy_range(fds[i], self, config.files[i].offset, config.files[i].size) == 0 && mappable(fds[i]);
-  if (child == 0)
-    for (;;) sys3(SYS_exit_group, ok ? 0 : 1, 0, 0);
-  if (child > 0) {
-    int status = -1;
-    if (sys4(SYS_wait4, child, &status, 0, 0) != child || status != 0) ok = 0;
-  }
-  return ok;
+    if (copy_range(fds[i], self, config.files[i].offset, config.files[i].size) != 0 || !mappable(fds[i])) return 0;
+  return 1;
 }
 
 void unpack(int self, const char *self_path, int *fds, u32 count) {

@@ -31,9 +31,8 @@ extern const struct launch_config config;
 // x86_64 system call numbers: all of Linux 2.6 but memfd_create (3.17), which has a fallback.
 enum {
   SYS_write = 1, SYS_open = 2, SYS_close = 3, SYS_mmap = 9, SYS_munmap = 11, SYS_pread64 = 17,
-  SYS_getpid = 39, SYS_sendfile = 40, SYS_fork = 57, SYS_execve = 59, SYS_wait4 = 61, SYS_uname = 63,
-  SYS_fcntl = 72, SYS_unlink = 87, SYS_readlink = 89, SYS_sched_getaffinity = 204, SYS_exit_group = 231,
-  SYS_memfd_create = 319,
+  SYS_getpid = 39, SYS_sendfile = 40, SYS_execve = 59, SYS_uname = 63, SYS_fcntl = 72, SYS_unlink = 87,
+  SYS_readlink = 89, SYS_exit_group = 231, SYS_memfd_create = 319,
 };
 enum { O_RDONLY = 0, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000 };
 enum { MFD_CLOEXEC = 1, MFD_EXEC = 0x10 };
