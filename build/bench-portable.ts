@@ -184,9 +184,9 @@ export function portableTargets(r: PortableResults): PortableTarget[] {
 }
 
 // What a profile of the launcher showed when this was written (perf record over 60 starts; a
-// launcher variant that exits before copying takes 0.1 ms, one that exits right after 3.2 ms).
+// launcher variant that exits before copying takes 0.06 ms of CPU, one that exits right after 2.8 ms).
 const WHY_MISSED =
-  'Where the added time goes: before the loader starts, the launcher copies the 5.2 MiB of bundled libraries into memfds, about 1,300 fresh pages allocated and filled: ~3 ms of system time on this VM (`__pi_memcpy`, page allocation and memory-cgroup charging in a profile), more while other jobs compete for memory bandwidth. Everything else the launcher does (its own exec of the 110 MB file, /proc lookups, the loader\'s exec) takes ~0.1 ms, and the runtime is never copied. The loader opens each library by name and maps it from offset 0 of a file of its own, so the libraries cannot be mapped out of the agent\'s file in place; the design that also copies the runtime costs ~50 ms.';
+  'Where the added time goes: before the loader starts, the launcher copies the 5.2 MiB of bundled libraries into memfds, about 1,300 fresh pages allocated and filled: ~2.8 ms of system time on this VM (`__pi_memcpy`, page allocation and memory-cgroup charging in a profile; the same with read/write, mmap/write or fallocate, and slower split over two processes), more while other jobs compete for memory bandwidth. Until then the launcher (its own exec of the 110 MB file, /proc lookups) takes ~0.1 ms, and the runtime is never copied. The loader opens each library by name and maps it from offset 0 of a file of its own, so the libraries cannot be mapped out of the agent\'s file in place; the design that also copies the runtime costs ~50 ms.';
 
 export const PORTABLE_HEADING = '## 5. Self-contained binary: before and after';
 
