@@ -4,6 +4,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, opendirSync, readdirSync, readSync, type Dir, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { PathLoopError, joinTargetPath, resolveTargetParts, type DirectoryCache } from './target-path.js';
+import { commandLocale } from './locale.js';
 import { runCommand, type RunOptions, type RunResult } from './runner.js';
 
 export type TargetMode = 'live' | 'root';
@@ -360,7 +361,7 @@ export class Host {
 
   /** Runs a command on this machine through the one runner (timeouts, captured output). */
   run(command: string, args: readonly string[], options: Partial<RunOptions> = {}): Promise<RunResult> {
-    return runCommand(command, args, { ...this.runOptions, ...options });
+    return runCommand(command, args, { locale: thisMachineLocale(), ...this.runOptions, ...options });
   }
 }
 
@@ -372,6 +373,14 @@ function toUnread(path: string | undefined, reason: unknown): Unread {
   if (reason instanceof UnreadableError) return { path: path ?? reason.targetPath, reason: reason.reason };
   const text = typeof reason === 'string' ? reason : describeFsError(reason);
   return { ...(path === undefined ? {} : { path }), reason: text };
+}
+
+// Commands always run on this machine (in --root mode too: dnf --installroot), so its locales count,
+// not the target's; looked up once per process.
+let machineLocale: string | undefined;
+function thisMachineLocale(): string {
+  machineLocale ??= commandLocale('/');
+  return machineLocale;
 }
 
 export function isWalkError(entry: WalkEntry | WalkError): entry is WalkError {

