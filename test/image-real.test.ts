@@ -14,7 +14,7 @@ import { convertImage, gptExt4Image, IMAGE_FORMATS, MIB, sha256 } from '../fixtu
 import { REAL_ROOT_PROBLEMS, SYNTHETIC_ONLY_PROBLEMS, TRAPS, type RealProblem } from '../fixtures/real/real-problems.js';
 import { parityView } from '../fixtures/real/report-views.js';
 import { addAppAccount, finishAsCarefulVendor, preparedRoot, realDebianProfile, Workspace } from '../fixtures/real/scenario.js';
-import { combinableProblemsFor, problemsFor } from '../fixtures/synthetic/problems.js';
+import { combinableProblemsFor } from '../fixtures/synthetic/problems.js';
 import { SecretLedger } from '../fixtures/synthetic/secrets.js';
 import { AGENT, parseCleanup, parseReport, requireAgent, runAgent, TEST_TODAY } from './helpers/agent.js';
 import { leakedSecrets, missingExpectations } from './helpers/expect.js';
@@ -39,7 +39,7 @@ t.test(`${SUITE}: every problem, --image in every format against --root`, { skip
   await addAppAccount(base);
   const root = await ws.overlay(base, 'all');
   const ledger = new SecretLedger();
-  const problems: RealProblem[] = [...REAL_ROOT_PROBLEMS, ...problemsFor(profile).filter((p) => !SYNTHETIC_ONLY_PROBLEMS[p.name]), ...TRAPS];
+  const problems: RealProblem[] = [...REAL_ROOT_PROBLEMS, ...combinableProblemsFor(profile).filter((p) => !SYNTHETIC_ONLY_PROBLEMS[p.name]), ...TRAPS];
   for (const problem of problems) await problem.plant({ root, profile, ledger });
   const images = ws.dir('images');
   const work = join(images, 'work');

@@ -174,7 +174,7 @@ t.test('the agent knows its own file through its loader', { skip }, async (t) =>
     t.equal(kept.code, 0);
     const removed = await inRoot(['/tmp/build/agent', 'cleanup', '--yes', '--only', 'tmp-dirs', '--remove-self', '--format', 'json']);
     const self = parseCleanup<{ actions: { check: string; path?: string; status: string }[] }>(removed.stdout).actions.find((a) => a.check === 'cleanup');
-    t.same(self, { check: 'cleanup', kind: 'remove-file', path: '/tmp/build/agent', status: 'done' }, 'the action names the real file');
+    t.same(self, { check: 'cleanup', kind: 'remove-self', path: '/tmp/build/agent', status: 'done' }, 'the action names the real file');
     t.notOk(existsSync(join(root, 'tmp/build/agent')), 'and it is gone');
   });
 
@@ -186,7 +186,7 @@ t.test('the agent knows its own file through its loader', { skip }, async (t) =>
     const image = await makeDirtyRoot(join(work, 'forged-image'), PROFILES.find((p) => p.name === 'debian-12')!);
     const forged = run(['/lib64/ld-linux-x86-64.so.2', '--argv0', join(dir, 'decoy'), join(dir, 'agent'), 'cleanup', '--root', image.root, '--yes', '--only', 'machine-id', '--remove-self', '--format', 'json']);
     const self = parseCleanup<{ actions: { check: string; path?: string; status: string }[] }>(forged.stdout).actions.find((a) => a.check === 'cleanup');
-    t.same(self, { check: 'cleanup', kind: 'remove-file', path: join(dir, 'agent'), status: 'done' });
+    t.same(self, { check: 'cleanup', kind: 'remove-self', path: join(dir, 'agent'), status: 'done' });
     t.same(readdirSync(dir), ['decoy'], 'the decoy argv[0] named is still there');
   });
 });
