@@ -1,7 +1,7 @@
 // Runs check modules concurrently, each with a timeout; a check that throws or hangs becomes
 // `error` with its reason and never stops the others. Checks only return results: counting,
 // statuses, the verdict, and which findings carry a fix are decided here.
-import { couldNotCheck, unreadFinding } from './findings.js';
+import { couldNotCheck, internal, unreadFinding } from './findings.js';
 import { UnreadableError, type Host } from './host.js';
 import type { CheckModule, CheckReport, CheckResult, Finding, Severity, Status } from './types.js';
 
@@ -37,9 +37,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** A fail becomes a warn when the check's severity is lowered to warn. */
+/** A fail becomes a warn when the check's severity is lowered to warn (a copy, keeping its subject). */
 function capFinding(finding: Finding, severity: Severity): Finding {
-  return severity === 'warn' && finding.status === 'fail' ? { ...finding, status: 'warn' } : finding;
+  if (severity !== 'warn' || finding.status !== 'fail') return finding;
+  const capped: Finding = { ...finding, status: 'warn' };
+  return finding.subject === undefined ? capped : internal(capped, 'subject', finding.subject);
 }
 
 function worstStatus(findings: Finding[]): Status {
@@ -65,7 +67,7 @@ function withFix(module: CheckModule, finding: Finding, complete: boolean, build
   // was a tenth of a scale run's memory).
   finding.fixable = finding.status !== 'error' && finding.status !== 'pass' && complete && builder !== null;
   // Every builder returns at least one action (the problems table plans each fixable row).
-  if (build && finding.fixable && builder) finding.fix = builder(finding);
+  if (build && finding.fixable && builder) internal(finding, 'fix', builder(finding));
   return finding;
 }
 

@@ -5,7 +5,8 @@ import type { Finding } from './types.js';
 
 /** A problem of `code`; `subject` is what its fix needs beyond the path (an account, a package). */
 export function problem(status: 'warn' | 'fail', code: string, message: string, path?: string, subject?: string): Finding {
-  return { status, code, message, ...(path === undefined ? {} : { path }), ...(subject === undefined ? {} : { subject }), fixable: false };
+  const finding: Finding = { status, code, message, ...(path === undefined ? {} : { path }), fixable: false };
+  return subject === undefined ? finding : internal(finding, 'subject', subject);
 }
 
 /** "Could not check" is never "pass": an unreadable file becomes an error finding. */
@@ -35,4 +36,13 @@ export function humanSize(bytes: number): string {
     unit++;
   }
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Sets the engine's working data on a finding (its subject, its fix) as a property that is not
+ * enumerable: the reports never publish it, and JSON.stringify needs no replacer, which cost a tenth
+ * of a check at 150,000 findings.
+ */
+export function internal<K extends 'subject' | 'fix'>(finding: Finding, key: K, value: Finding[K]): Finding {
+  return Object.defineProperty(finding, key, { value, enumerable: false, writable: true, configurable: true });
 }

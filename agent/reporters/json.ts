@@ -1,12 +1,11 @@
 // JSON for scripts: the report as published in agent/report.schema.json. A finding's fix and its
-// subject are the engine's working data, not part of the report.
+// subject are the engine's working data, not part of the report: they are not enumerable
+// (agent/findings.ts internal), so JSON.stringify leaves them out.
 import type { CheckModule } from '../types.js';
 import type { Reporter } from './types.js';
 
-const INTERNAL = new Set(['fix', 'subject']);
-
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (key, item) => (INTERNAL.has(key) ? undefined : item), 2) + '\n';
+  return JSON.stringify(value, null, 2) + '\n';
 }
 
 function listRows(checks: readonly CheckModule[]) {
