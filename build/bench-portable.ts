@@ -188,7 +188,7 @@ export function portableTargets(r: PortableResults): PortableTarget[] {
 const WHY_MISSED =
   'Where the added time goes: before the loader starts, the launcher copies the 5.2 MiB of bundled libraries into memfds, about 1,300 fresh pages allocated and filled: ~2.8 ms of system time on this VM (`__pi_memcpy`, page allocation and memory-cgroup charging in a profile; the same with read/write, mmap/write or fallocate, and slower split over two processes), more while other jobs compete for memory bandwidth. Until then the launcher (its own exec of the 110 MB file, /proc lookups) takes ~0.1 ms, and the runtime is never copied. The loader opens each library by name and maps it from offset 0 of a file of its own, so the libraries cannot be mapped out of the agent\'s file in place; the design that also copies the runtime costs ~50 ms.';
 
-export const PORTABLE_HEADING = '## 5. Self-contained binary: before and after';
+export const PORTABLE_HEADING = '## 6. Self-contained binary: before and after';
 
 export function portableSection(r: PortableResults): string[] {
   const row = (what: string, before: string, after: string, change: string) => `| ${what} | ${before} | ${after} | ${change} |`;
@@ -221,16 +221,3 @@ function table(targets: PortableTarget[]): string {
   return ['| target | goal | measured | result |', '|---|---|---|---|', ...targets.map((t) => `| ${t.name} | ${t.goal} | ${t.measured} | ${t.pass ? 'PASS' : '**MISS**'} |`)].join('\n');
 }
 
-/** BENCHMARKS.md with its section 5 replaced (or added before the profiles and the commands). */
-export function replaceSection(markdown: string, section: string[]): string {
-  const lines = markdown.split('\n');
-  const start = lines.indexOf(PORTABLE_HEADING);
-  const next = (from: number) => {
-    const i = lines.findIndex((line, index) => index > from && line.startsWith('## '));
-    return i < 0 ? lines.length : i;
-  };
-  if (start >= 0) return [...lines.slice(0, start), ...section, ...lines.slice(next(start))].join('\n');
-  const anchor = lines.findIndex((line) => line === '## Why targets are missed' || line === '## Reproduce');
-  const at = anchor < 0 ? lines.length : anchor;
-  return [...lines.slice(0, at), ...section, ...lines.slice(at)].join('\n');
-}

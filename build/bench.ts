@@ -11,7 +11,7 @@
 //
 // Environment: BENCH_TMP=DIR puts the roots there (default: /dev/shm when it is a writable
 // tmpfs, else the system temp dir); BENCH_QUICK=1 runs fewer repetitions (a smoke test);
-// BENCH_ONLY=portable measures only section 5 and rewrites only that section of BENCHMARKS.md.
+// BENCH_ONLY=portable measures only section 6 and rewrites only that section of BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -25,7 +25,8 @@ import { addLocalSecurityRepo, useOnlyLocalSources } from '../fixtures/real/secu
 import { gitCommit, profileAgent, REPO, RUNTIME, type ProfileSummary } from '../fixtures/scale/cpu-profile.js';
 import { commandLog, hyperfine, peakRss, shellLine, type Timing } from '../fixtures/scale/measure.js';
 import { makeScaleRoot, type LogMix } from '../fixtures/scale/scale-root.js';
-import { measurePortable, portableSection, portableTargets, replaceSection, type PortableResults } from './bench-portable.js';
+import { measurePortable, portableSection, portableTargets, type PortableResults } from './bench-portable.js';
+import { replaceSection } from './bench-sections.js';
 
 const AGENT = join(REPO, 'dist', 'agent');
 const PLAIN = join(REPO, 'dist', 'agent-plain');
@@ -402,7 +403,6 @@ function writeReport(
   both: ScalePoint,
   sparse: { small: Timing; sparse: Timing },
   size: { raw: number; gzip: number; bundle: number; runtime: number },
-  portable: PortableResults,
   notes: string[],
 ): void {
   const lines: string[] = [];
@@ -478,8 +478,6 @@ function writeReport(
     ['of which the bundle dist/sea/agent.cjs', size.bundle.toLocaleString('en'), (size.bundle / 1024 ** 2).toFixed(2)],
   ]), '');
 
-  p(...portableSection(portable));
-
   if (profiles.length > 0 || notes.length > 0) {
     p('## Why targets are missed', '');
     for (const note of notes) p(note, '');
@@ -530,7 +528,7 @@ async function main(): Promise<void> {
       const bookworm = await bookwormRoot(base);
       const results = await beforeAndAfter(bookworm, work, info);
       writeFileSync(join(REPO, 'BENCHMARKS.md'), replaceSection(readFileSync(join(REPO, 'BENCHMARKS.md'), 'utf8'), portableSection(results)));
-      log('rewrote section 5 of BENCHMARKS.md');
+      log('rewrote section 6 of BENCHMARKS.md');
       for (const t of targets) process.stdout.write(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.measured}\n`);
       return;
     }
@@ -585,8 +583,10 @@ async function main(): Promise<void> {
     // Image files on this machine's disk, not the tmpfs: the zero fill's cost is the disk's.
     const images = await imageBench(mkdtempSync(join(tmpBase === '/dev/shm' ? '/var/tmp' : tmpBase, 'agent-bench-image-')), AGENT, QUICK ? 1 : 3, log);
 
-    writeReport(info, tmpKind, start, real, realistic, accountPoints, logPoints, both, sparse, size, portable, notesFor(targets));
+    writeReport(info, tmpKind, start, real, realistic, accountPoints, logPoints, both, sparse, size, notesFor(targets));
+    // Sections 5 and 6 go in after 4, each before "## Why targets are missed", in that order.
     writeImageSection(join(REPO, 'BENCHMARKS.md'), imageSection(images));
+    writeFileSync(join(REPO, 'BENCHMARKS.md'), replaceSection(readFileSync(join(REPO, 'BENCHMARKS.md'), 'utf8'), portableSection(portable)));
     log(`wrote BENCHMARKS.md in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     for (const t of targets) process.stdout.write(`${verdict(t).replace(/\*/g, '')}  ${t.name}: ${t.measured}\n`);
   } finally {
