@@ -1,7 +1,7 @@
 // One problem at a time on a real bookworm root prepared as a vendor would: planting it changes
 // exactly the checks the problem names, with the expected finding and path, both from outside
 // (--root) and live inside the root, and no planted secret shows up. The synthetic problem table
-// (test/problems.test.ts) plus problems only a real root can have: a pending security update from
+// (test/problems/) plus problems only a real root can have: a pending security update from
 // a Debian-Security archive, ufw enabled by ufw itself without SSH, a password set by chpasswd.
 import t from 'tap';
 import { existsSync } from 'node:fs';

@@ -1,0 +1,41 @@
+// One problem at a time: planting it in a clean root changes exactly the checks that the problem
+// table names, and they report the expected finding and path; nothing else moves. One test file
+// per package family runs this (test/problems/), so each stays well inside tap's per-file timeout
+// as the table grows, and the two run side by side.
+import t from 'tap';
+import { join } from 'node:path';
+import { makeSyntheticRoot } from '../../fixtures/synthetic/make-root.js';
+import { problemsFor } from '../../fixtures/synthetic/problems.js';
+import { PROFILES, type Profile } from '../../fixtures/synthetic/profiles.js';
+import { parseReport, runAgent, type ReportJson } from './agent.js';
+import { leakedSecrets, missingExpectations } from './expect.js';
+import { requires, RPM_ROOTS } from './requires.js';
+
+function byCheck(report: ReportJson): Map<string, string> {
+  return new Map(report.checks.map((c) => [c.id, JSON.stringify({ status: c.status, findings: c.findings.map((f) => [f.status, f.code, f.path]) })]));
+}
+
+export function problemsSuite(family: Profile['family']): void {
+  for (const profile of PROFILES.filter((p) => p.family === family)) {
+    t.test(profile.name, { skip: profile.rpmDistro ? requires(RPM_ROOTS) : false }, async (t) => {
+      const dir = t.testdir();
+      const clean = await makeSyntheticRoot(join(dir, 'clean'), profile, []);
+      const baselineReport = parseReport(runAgent(['check', '--root', clean.root, '--format', 'json']).stdout);
+      const baseline = byCheck(baselineReport);
+      for (const problem of problemsFor(profile)) {
+        t.test(problem.name, async (t) => {
+          const { root, expected, secrets } = await makeSyntheticRoot(join(dir, problem.name), profile, [problem]);
+          const run = runAgent(['check', '--root', root, '--format', 'json']);
+          const report = parseReport(run.stdout);
+          t.same(missingExpectations(report, expected), [], 'the expected findings are reported');
+          const changed = [...byCheck(report)].filter(([id, state]) => baseline.get(id) !== state).map(([id]) => id);
+          t.same(changed.sort(), [...new Set(expected.map((e) => e.check))].sort(), 'exactly the expected checks change');
+          // CentOS 7 fails os-supported already when clean.
+          const fails = baselineReport.verdict === 'fail' || expected.some((e) => e.status === 'fail');
+          t.equal(run.code, fails ? 1 : 0, 'exit code');
+          t.same(leakedSecrets(secrets, [run.stdout, run.stderr]), []);
+        });
+      }
+    });
+  }
+}
