@@ -7,7 +7,6 @@
 // is its kind, line and an 8-hex SHA-256 prefix.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Stats } from 'node:fs';
 import { isWalkError, type Host } from '../host.js';
 import { homeDirectories } from './homes.js';
 import { CREDENTIAL_STORES, findTokens, holdsOnlyCredentials, storeAt, type SecretHit } from './credential-patterns.js';
@@ -107,30 +106,33 @@ class Scanner {
     private readonly limits: typeof SCAN_LIMITS,
   ) {}
 
-  async file(path: string, stats: Stats): Promise<void> {
-    if (!stats.isFile() || stats.size === 0) return;
+  /** A regular file (as listed); `size` when the listing gave it (a walk), to skip empty files unopened. */
+  async file(path: string, size?: number): Promise<void> {
+    if (size === 0) return;
     const { result, limits } = this;
     const store = storeAt(path);
-    if (stats.size > limits.fileBytes) {
-      result.large.files++;
-      result.large.bytes += stats.size;
-      if (store) result.largeStores.push(path);
-      return;
-    }
-    if (this.spent || result.scanned.bytes + stats.size > limits.budgetBytes) {
-      this.spent = true;
-      result.overBudget.files++;
-      result.overBudget.bytes += stats.size;
-      return;
-    }
-    let bytes: Buffer | null;
+    let read: Awaited<ReturnType<Host['readIfWanted']>>;
     try {
-      bytes = await this.host.readBytes(path, { maxBytes: limits.fileBytes, follow: false });
+      read = await this.host.readIfWanted(path, (bytes) => bytes > 0 && bytes <= limits.fileBytes && !this.spent && result.scanned.bytes + bytes <= limits.budgetBytes);
     } catch (err) {
       result.unreadable.push({ path, error: err });
       return;
     }
-    if (bytes === null) return;
+    if (read === null || read.size === 0) return;
+    const { bytes } = read;
+    if (bytes === null) {
+      if (read.size > limits.fileBytes) {
+        result.large.files++;
+        result.large.bytes += read.size;
+        if (store) result.largeStores.push(path);
+      } else {
+        // Once the budget is spent, nothing more is read: what is left is counted.
+        this.spent = true;
+        result.overBudget.files++;
+        result.overBudget.bytes += read.size;
+      }
+      return;
+    }
     result.scanned.files++;
     result.scanned.bytes += bytes.length;
     if (!store?.binary && bytes.subarray(0, limits.binaryProbe).includes(0)) {
@@ -162,21 +164,18 @@ class Scanner {
   async tree(root: string): Promise<void> {
     for await (const entry of this.host.walk(root, isPruned)) {
       if (isWalkError(entry)) this.result.unreadable.push({ path: entry.path, error: `${entry.path}: ${entry.error}` });
-      else if (entry.stats.isFile()) await this.file(entry.path, entry.stats);
+      else if (entry.stats.isFile()) await this.file(entry.path, entry.stats.size);
     }
   }
 
   /** A home's candidates: its top-level files (not histories) and the known store paths below it. */
   async home(home: string): Promise<void> {
-    const names = (await this.host.list(home)) ?? [];
-    for (const name of names) {
-      const path = posix.join(home, name);
-      const stats = await this.host.lstat(path);
-      if (!stats) continue;
-      if (stats.isFile()) {
-        if (!HISTORY.test(name)) await this.file(path, stats);
-      } else if (stats.isDirectory()) {
-        for (const parts of HOME_STORE_PATHS.get(name) ?? []) await this.storePath(home, parts);
+    for (const entry of (await this.host.listEntries(home)) ?? []) {
+      // The directory's record of the type: no lstat for the .ssh and histories every home has.
+      if (entry.isFile()) {
+        if (!HISTORY.test(entry.name)) await this.file(posix.join(home, entry.name));
+      } else if (entry.isDirectory()) {
+        for (const parts of HOME_STORE_PATHS.get(entry.name) ?? []) await this.storePath(home, parts);
       }
     }
   }
@@ -189,8 +188,9 @@ class Scanner {
       const path = posix.join(dir, each);
       const stats = await this.host.lstat(path);
       if (!stats) continue;
-      if (rest.length === 0) await this.file(path, stats);
-      else if (stats.isDirectory()) await this.storePath(path, rest);
+      if (rest.length === 0) {
+        if (stats.isFile()) await this.file(path, stats.size);
+      } else if (stats.isDirectory()) await this.storePath(path, rest);
     }
   }
 }
