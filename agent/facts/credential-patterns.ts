@@ -54,6 +54,8 @@ export function unquote(raw: string): string {
 
 export interface TokenPattern {
   kind: string;
+  /** Literal parts of every match: a text without any of them is not searched with the regex. */
+  needles: readonly string[];
   /** Global; group 1 is the value. */
   regex: RegExp;
   /** The value (group 1, or what `value` extracts after the match) is a made-up example. */
@@ -85,24 +87,26 @@ const looksLikeAwsSecret = (value: string) => !isPlaceholderBody(value) && /[a-z
 
 export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   // docs.digitalocean.com/reference/api/: personal access (dop), OAuth (doo) and refresh (dor) tokens.
-  { kind: 'DigitalOcean API token', regex: /\b(do[opr]_v1_[a-f0-9]{64})(?![A-Za-z0-9])/g, placeholder: (v) => isPlaceholderBody(v.slice(7)) },
+  { kind: 'DigitalOcean API token', needles: ['_v1_'], regex: /\b(do[opr]_v1_[a-f0-9]{64})(?![A-Za-z0-9])/g, placeholder: (v) => isPlaceholderBody(v.slice(7)) },
   {
     kind: 'AWS access key',
-    regex: /(?<![A-Z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Za-z0-9])/g,
+    needles: ['AKIA', 'ASIA'],
+    regex: /(?:AKIA|ASIA)(?<![A-Z0-9](?:AKIA|ASIA))[A-Z0-9]{16}(?![A-Za-z0-9])/g,
     placeholder: (v) => isPlaceholder(v) || isPlaceholderBody(v.slice(4)),
     companion: { regex: AWS_SECRET, placeholder: (v) => !looksLikeAwsSecret(v) },
   },
   // github.blog 2021-04-05 "Behind GitHub's new authentication token formats".
-  { kind: 'GitHub token', regex: /\b(gh[pousr]_[A-Za-z0-9]{36,251})(?![A-Za-z0-9])/g, placeholder: (v) => isPlaceholderBody(v.slice(4)) },
-  { kind: 'GitHub token', regex: /\b(github_pat_[A-Za-z0-9_]{50,240})(?![A-Za-z0-9_])/g, placeholder: (v) => isPlaceholderBody(v.slice(11)) },
-  { kind: 'GitLab token', regex: /\b(glpat-[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/g, placeholder: (v) => isPlaceholderBody(v.slice(6)) },
-  { kind: 'Slack token', regex: /\b(xox[abpors]-\d{6,}-[A-Za-z0-9-]{8,})(?![A-Za-z0-9-])/g, placeholder: (v) => isPlaceholderBody(v.slice(5)) },
-  { kind: 'Stripe live secret key', regex: /\b(sk_live_[A-Za-z0-9]{20,})(?![A-Za-z0-9])/g, placeholder: (v) => isPlaceholderBody(v.slice(8)) },
+  { kind: 'GitHub token', needles: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], regex: /\b(gh[pousr]_[A-Za-z0-9]{36,251})(?![A-Za-z0-9])/g, placeholder: (v) => isPlaceholderBody(v.slice(4)) },
+  { kind: 'GitHub token', needles: ['github_pat_'], regex: /\b(github_pat_[A-Za-z0-9_]{50,240})(?![A-Za-z0-9_])/g, placeholder: (v) => isPlaceholderBody(v.slice(11)) },
+  { kind: 'GitLab token', needles: ['glpat-'], regex: /\b(glpat-[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/g, placeholder: (v) => isPlaceholderBody(v.slice(6)) },
+  { kind: 'Slack token', needles: ['xox'], regex: /\b(xox[abpors]-\d{6,}-[A-Za-z0-9-]{8,})(?![A-Za-z0-9-])/g, placeholder: (v) => isPlaceholderBody(v.slice(5)) },
+  { kind: 'Stripe live secret key', needles: ['sk_live_'], regex: /\b(sk_live_[A-Za-z0-9]{20,})(?![A-Za-z0-9])/g, placeholder: (v) => isPlaceholderBody(v.slice(8)) },
   // A Google service-account key file (JSON): the key is one string with \n escapes.
-  { kind: 'Google service-account key', regex: /"private_key"\s*:\s*"-----BEGIN [A-Z ]*PRIVATE KEY-----\\n([A-Za-z0-9+/=]{40,})/g, placeholder: isPlaceholderBody },
-  { kind: 'Kubernetes client key', regex: /^[ \t]*client-key-data:[ \t]*([A-Za-z0-9+/=]{40,})[ \t]*\r?$/gm, placeholder: isPlaceholderBody },
+  { kind: 'Google service-account key', needles: ['"private_key"'], regex: /"private_key"\s*:\s*"-----BEGIN [A-Z ]*PRIVATE KEY-----\\n([A-Za-z0-9+/=]{40,})/g, placeholder: isPlaceholderBody },
+  { kind: 'Kubernetes client key', needles: ['client-key-data'], regex: /^[ \t]*client-key-data:[ \t]*([A-Za-z0-9+/=]{40,})[ \t]*\r?$/gm, placeholder: isPlaceholderBody },
   {
     kind: 'private key',
+    needles: ['PRIVATE KEY'],
     regex: /^-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[ \t]*\r?$/gm,
     placeholder: isPlaceholderBody,
     privateKey: true,
@@ -380,13 +384,16 @@ export function findTokens(text: string, privateKeys: boolean): TokenHit[] {
   const hits: TokenHit[] = [];
   for (const pattern of TOKEN_PATTERNS) {
     if (pattern.privateKey && !privateKeys) continue;
-    if (pattern.companion && !hasCompanion(text, pattern.companion)) continue;
+    if (!pattern.needles.some((needle) => text.includes(needle))) continue;
+    const found: TokenHit[] = [];
     pattern.regex.lastIndex = 0;
     for (let match = pattern.regex.exec(text); match !== null; match = pattern.regex.exec(text)) {
-      const value = pattern.value ? pattern.value(text, match.index) : match[1];
+      const value = pattern.value ? pattern.value(text, match.index) : (match[1] ?? match[0]);
       if (value === null || pattern.placeholder(value)) continue;
-      hits.push({ kind: pattern.kind, line: lineOf(text, match.index), value, privateKey: pattern.privateKey === true });
+      found.push({ kind: pattern.kind, line: lineOf(text, match.index), value, privateKey: pattern.privateKey === true });
     }
+    // The companion is looked for only when there is something it would complete.
+    if (found.length > 0 && (!pattern.companion || hasCompanion(text, pattern.companion))) hits.push(...found);
   }
   return hits;
 }
