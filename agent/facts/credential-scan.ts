@@ -25,13 +25,14 @@ export const SCANNED_TREES = ['/etc', '/usr/local', '/srv', '/var/www', '/opt'] 
 
 // Private keys under these are the tls-keys check's (and /etc/ssh's host keys ssh-host-keys'); a
 // .ssh directory anywhere is ssh-private-keys'. Elsewhere (homes, /usr/local) a PEM key is reported here.
-const KEYS_CHECKED_ELSEWHERE = ['/etc', '/opt', '/srv', '/var/www'];
+export const KEYS_CHECKED_ELSEWHERE: readonly string[] = ['/etc', '/opt', '/srv', '/var/www'];
 
 // Trees of third-party code (packages' own test keys and example tokens) and compiled or packed
 // data: never a vendor's secret, and most of the bytes of an /opt or /usr/local.
-const PRUNED_NAMES = new Set(['node_modules', 'site-packages', 'dist-packages', '__pycache__', 'bower_components']);
-const PRUNED_PATHS = new Set(['/usr/local/go', '/usr/local/include', '/usr/local/share/man', '/usr/local/share/doc', '/usr/local/share/fonts']);
-const PRUNED_SUFFIXES = ['/.git/objects', '/vendor/bundle'];
+// `vendor` is where Composer, Go and Bundler put dependencies (libraries' tests carry sample keys).
+export const PRUNED_NAMES: ReadonlySet<string> = new Set(['node_modules', 'bower_components', 'vendor', 'site-packages', 'dist-packages', '__pycache__', '_cacache']);
+export const PRUNED_PATHS: ReadonlySet<string> = new Set(['/usr/local/go', '/usr/local/include', '/usr/local/share/man', '/usr/local/share/doc', '/usr/local/share/fonts']);
+export const PRUNED_SUFFIXES: readonly string[] = ['/.git/objects'];
 
 // Histories are shell-history's (reported and removed whatever they hold); not read here.
 const HISTORY = /(^\.|_)history$|^\.histfile$|^\.lesshst$|^\.viminfo$|^\.wget-hsts$/;
