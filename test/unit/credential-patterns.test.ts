@@ -152,3 +152,32 @@ t.test('scanner', async (t) => {
   t.ok(small.overBudget.files > 0 && small.overBudget.bytes > 0, 'files past the budget are counted');
   t.ok(small.scanned.bytes <= 20_000, 'no more than the budget is read');
 });
+
+t.test('the check: codes, messages without values', async (t) => {
+  const { credentials } = await import('../../checks/credentials.js');
+  const root = mkdtempSync(join(tmpdir(), 'credential-check-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const put = (path: string, content: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  };
+  const token = `dop_v1_${hex(32)}`;
+  const second = `dop_v1_${hex(32)}`;
+  const kubeToken = base62(40);
+  put('/etc/passwd', 'root:x:0:0:root:/root:/bin/bash\n');
+  put('/root/.config/doctl/config.yaml', `access-token: ${token}\n`);
+  put('/root/.kube/config', `users:\n- name: a\n  user:\n    token: ${kubeToken}\n`);
+  put('/srv/app/run.sh', `#!/bin/sh\nA=${token}\nB=${second}\n`);
+  put('/srv/app/vendor/lib/test.php', `<?php $t = '${second}';\n`);
+  const result = await credentials.run(new Host(root, 'root'));
+  const rows = result.findings.map((f) => [f.status, f.code, f.path]);
+  t.same(rows, [
+    ['fail', 'credential-store', '/root/.config/doctl/config.yaml'],
+    ['fail', 'store-secret', '/root/.kube/config'],
+    ['fail', 'token', '/srv/app/run.sh'],
+  ]);
+  const run = result.findings.find((f) => f.path === '/srv/app/run.sh')!;
+  t.match(run.message, /^DigitalOcean API token at line 2, sha256 [0-9a-f]{8} \(1 more in the file\)$/, 'kind, line, hash prefix, count');
+  const all = JSON.stringify(result);
+  for (const value of [token, second, kubeToken, token.slice(7, 40)]) t.notOk(all.includes(value), 'no value or part of one in the result');
+});
