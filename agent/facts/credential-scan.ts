@@ -7,6 +7,7 @@
 // is its kind, line and an 8-hex SHA-256 prefix.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isWalkError, type Host } from '../host.js';
 import { homeDirectories } from './homes.js';
 import { CREDENTIAL_STORES, findTokens, holdsOnlyCredentials, storeAt, type SecretHit } from './credential-patterns.js';
@@ -75,6 +76,9 @@ export interface CredentialScan {
   overBudget: Tally;
 }
 
+// About a millisecond of reading and matching between turns of the event loop.
+const TURN_BYTES = 256 * 1024;
+
 const sha256Prefix = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 8);
 const under = (path: string, tree: string) => path === tree || path.startsWith(`${tree}/`);
 
@@ -101,6 +105,9 @@ class Scanner {
     overBudget: { files: 0, bytes: 0 },
   };
   private spent = false;
+  // Reads are synchronous: without a turn of the event loop now and then, the other checks' child
+  // processes and timers wait for the whole scan (a firewall probe timed out behind 128 MiB).
+  private sinceTurn = 0;
 
   constructor(
     private readonly host: Host,
@@ -110,6 +117,8 @@ class Scanner {
   /** A regular file (as listed); `size` when the listing gave it (a walk), to skip empty files unopened. */
   async file(path: string, size?: number): Promise<void> {
     if (size === 0) return;
+    // Opening a file costs about as much as reading a few KiB.
+    await this.turn(4096);
     const { result, limits } = this;
     const store = storeAt(path);
     let read: Awaited<ReturnType<Host['readIfWanted']>>;
@@ -136,6 +145,7 @@ class Scanner {
     }
     result.scanned.files++;
     result.scanned.bytes += bytes.length;
+    await this.turn(bytes.length);
     if (!store?.binary && bytes.subarray(0, limits.binaryProbe).includes(0)) {
       result.binary.files++;
       result.binary.bytes += bytes.length;
@@ -155,6 +165,13 @@ class Scanner {
     const byKind = new Map<string, SecretHit[]>();
     for (const hit of findTokens(text, privateKeys)) byKind.set(hit.kind, [...(byKind.get(hit.kind) ?? []), hit]);
     for (const [kind, hits] of byKind) this.add('token', path, kind, hits, false);
+  }
+
+  private async turn(cost: number): Promise<void> {
+    this.sinceTurn += cost;
+    if (this.sinceTurn < TURN_BYTES) return;
+    this.sinceTurn = 0;
+    await nextTurn();
   }
 
   private add(type: CredentialFound['type'], path: string, kind: string, hits: SecretHit[], onlyCredentials: boolean): void {
