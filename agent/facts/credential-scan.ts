@@ -121,9 +121,15 @@ class Scanner {
     await this.turn(4096);
     const { result, limits } = this;
     const store = storeAt(path);
+    const wanted = (bytes: number) => bytes > 0 && bytes <= limits.fileBytes && !this.spent && result.scanned.bytes + bytes <= limits.budgetBytes;
+    // A walk gave the size: a file that will not be read is not opened.
+    if (size !== undefined && !wanted(size)) {
+      this.skip(path, size, store !== undefined);
+      return;
+    }
     let read: Awaited<ReturnType<Host['readIfWanted']>>;
     try {
-      read = await this.host.readIfWanted(path, (bytes) => bytes > 0 && bytes <= limits.fileBytes && !this.spent && result.scanned.bytes + bytes <= limits.budgetBytes);
+      read = await this.host.readIfWanted(path, wanted);
     } catch (err) {
       result.unreadable.push({ path, error: err });
       return;
@@ -131,16 +137,7 @@ class Scanner {
     if (read === null || read.size === 0) return;
     const { bytes } = read;
     if (bytes === null) {
-      if (read.size > limits.fileBytes) {
-        result.large.files++;
-        result.large.bytes += read.size;
-        if (store) result.largeStores.push(path);
-      } else {
-        // Once the budget is spent, nothing more is read: what is left is counted.
-        this.spent = true;
-        result.overBudget.files++;
-        result.overBudget.bytes += read.size;
-      }
+      this.skip(path, read.size, store !== undefined);
       return;
     }
     result.scanned.files++;
@@ -165,6 +162,20 @@ class Scanner {
     const byKind = new Map<string, SecretHit[]>();
     for (const hit of findTokens(text, privateKeys)) byKind.set(hit.kind, [...(byKind.get(hit.kind) ?? []), hit]);
     for (const [kind, hits] of byKind) this.add('token', path, kind, hits, false);
+  }
+
+  /** A file not read: too large, or past the budget (once spent, nothing more is read). */
+  private skip(path: string, size: number, isStore: boolean): void {
+    const { result, limits } = this;
+    if (size > limits.fileBytes) {
+      result.large.files++;
+      result.large.bytes += size;
+      if (isStore) result.largeStores.push(path);
+    } else {
+      this.spent = true;
+      result.overBudget.files++;
+      result.overBudget.bytes += size;
+    }
   }
 
   private async turn(cost: number): Promise<void> {
