@@ -144,6 +144,14 @@ t.test('listEntries and readIfWanted', async (t) => {
   t.ok((await rejection(host.readIfWanted('/h/d', () => true))) instanceof UnreadableError, 'a directory is not a file');
 });
 
+t.test('walk does not enter a pruned directory', async (t) => {
+  const root = tempRoot(t, { '/w/a/f': '1', '/w/skip/g': '2', '/w/skip/deep/h': '3' });
+  const host = new Host(root, 'root');
+  const paths: string[] = [];
+  for await (const entry of host.walk('/w', (path) => path.endsWith('/skip'))) paths.push(entry.path);
+  t.same(paths.sort(), ['/w/a', '/w/a/f', '/w/skip'], 'the pruned directory is listed, not entered');
+});
+
 t.test('walk', async (t) => {
   const root = tempRoot(t, {
     'var/log/syslog': 'x',
