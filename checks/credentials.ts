@@ -6,7 +6,8 @@ import { couldNotCheck, humanSize, problem } from '../agent/findings.js';
 import { fixes } from '../agent/cleanup/actions.js';
 import { at } from '../agent/fix-inputs.js';
 import { defineCheck } from '../agent/check.js';
-import { CREDENTIAL_STORES, TOKEN_PATTERNS } from '../agent/facts/credential-patterns.js';
+import { TOKEN_PATTERNS } from '../agent/facts/credential-patterns.js';
+import { CREDENTIAL_STORES } from '../agent/facts/credential-stores.js';
 import { KEYS_CHECKED_ELSEWHERE, PRUNED_NAMES, PRUNED_PATHS, PRUNED_SUFFIXES, SCAN_LIMITS, SCANNED_TREES, scanForCredentials, type CredentialFound, type CredentialScan } from '../agent/facts/credential-scan.js';
 import type { Finding } from '../agent/types.js';
 

@@ -10,7 +10,8 @@ import { posix } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isWalkError, type Host } from '../host.js';
 import { homeDirectories } from './homes.js';
-import { CREDENTIAL_STORES, findTokens, holdsOnlyCredentials, storeAt, type SecretHit } from './credential-patterns.js';
+import { findTokens, type SecretHit } from './credential-patterns.js';
+import { CREDENTIAL_STORES, holdsOnlyCredentials, storeAt } from './credential-stores.js';
 
 export const SCAN_LIMITS = {
   /** A larger file is not read (counted in the summary): configs and scripts are far smaller. */

@@ -6,7 +6,8 @@ import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Host } from '../../agent/host.js';
-import { findTokens, holdsOnlyCredentials, isPlaceholder, storeAt } from '../../agent/facts/credential-patterns.js';
+import { findTokens, isPlaceholder } from '../../agent/facts/credential-patterns.js';
+import { holdsOnlyCredentials, storeAt } from '../../agent/facts/credential-stores.js';
 import { scanForCredentials, SCAN_LIMITS } from '../../agent/facts/credential-scan.js';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
