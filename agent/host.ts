@@ -1,7 +1,7 @@
 // The host context: the one way checks see the target. Every path is a path inside the target
 // image; it is resolved within the target root, only regular files are opened (a FIFO in ~/.ssh
 // must not hang the agent), and shared facts are computed once per run through memo().
-import { closeSync, constants, fstatSync, lstatSync, openSync, opendirSync, readdirSync, readSync, type Dir, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, opendirSync, readdirSync, readSync, type Dir, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { PathLoopError, joinTargetPath, resolveTargetParts, type DirectoryCache } from './target-path.js';
 import { commandLocale } from './locale.js';
@@ -234,6 +234,31 @@ export class Host {
     }
   }
 
+  /**
+   * Opens a regular file without following a link and reads it whole only when `wanted` accepts
+   * its size (the stat comes with the open: no lstat first). Null when it does not exist; bytes
+   * null when it was not read.
+   */
+  async readIfWanted(targetPath: string, wanted: (size: number) => boolean): Promise<{ size: number; bytes: Buffer | null } | null> {
+    const file = this.openRegular(targetPath, false);
+    if (file === null) return null;
+    try {
+      if (!wanted(file.size)) return { size: file.size, bytes: null };
+      const buf = Buffer.alloc(file.size);
+      let offset = 0;
+      while (offset < file.size) {
+        const bytesRead = readSync(file.fd, buf, offset, file.size - offset, offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+      }
+      return { size: file.size, bytes: buf.subarray(0, offset) };
+    } catch (err) {
+      throw new UnreadableError(targetPath, describeFsError(err));
+    } finally {
+      closeSync(file.fd);
+    }
+  }
+
   async readBytes(targetPath: string, options: ReadOptions = {}): Promise<Buffer | null> {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const file = this.openRegular(targetPath, options.follow ?? true);
@@ -315,10 +340,25 @@ export class Host {
   }
 
   /**
+   * Entries of a directory with their type as the directory records it (no stat per entry: a home
+   * of 10,000 is looked at for a few names), or null when it does not exist.
+   */
+  async listEntries(targetPath: string): Promise<Dirent[] | null> {
+    try {
+      return readdirSync(this.hostPath(targetPath, true), { withFileTypes: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw new UnreadableError(targetPath, describeFsError(err));
+    }
+  }
+
+  /**
    * Walks a directory tree depth-first without following symlinks, streaming entries so a
    * directory of a million files never sits in memory. Unreadable directories are yielded as errors.
+   * A directory for which `prune` says true is yielded but not entered.
    */
-  async *walk(targetPath: string): AsyncGenerator<WalkEntry | WalkError> {
+  async *walk(targetPath: string, prune?: (path: string) => boolean): AsyncGenerator<WalkEntry | WalkError> {
     const start = this.canonical(targetPath);
     const stack: { path: string; size: number }[] = [{ path: start, size: directorySize(join(this.root, start)) }];
     while (stack.length > 0) {
@@ -345,7 +385,7 @@ export class Host {
             yield { path, error: describeFsError(err) };
             continue;
           }
-          if (stats.isDirectory()) subdirs.push({ path, size: stats.size });
+          if (stats.isDirectory() && !prune?.(path)) subdirs.push({ path, size: stats.size });
           yield { path, stats };
         }
       } catch (err) {

@@ -3,6 +3,7 @@
 import type { CheckModule } from '../agent/types.js';
 import { cloudInitInstances } from './cloud-init-instances.js';
 import { cloudInit } from './cloud-init.js';
+import { credentials } from './credentials.js';
 import { diskSize } from './disk-size.js';
 import { doAgent } from './do-agent.js';
 import { firewall } from './firewall.js';
@@ -32,6 +33,7 @@ export const CHECKS: readonly CheckModule[] = [
   passwords,
   sshAuthorizedKeys,
   sshPrivateKeys,
+  credentials,
   sshHostKeys,
   sshConfig,
   shellHistory,

@@ -128,6 +128,30 @@ t.test('list', async (t) => {
   for (const [path, expected] of LISTS) t.same(await host.list(path), expected, path);
 });
 
+t.test('listEntries and readIfWanted', async (t) => {
+  const root = tempRoot(t, { '/h/.bashrc': 'x\n', '/h/big': 'y'.repeat(100), '/h/d/f': 'z' });
+  symlinkSync('/h/.bashrc', join(root, 'h/link'));
+  const host = new Host(root, 'root');
+  const entries = (await host.listEntries('/h'))!.map((e) => `${e.name}:${e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'link' : '?'}`).sort();
+  t.same(entries, ['.bashrc:file', 'big:file', 'd:dir', 'link:link'], 'types from the listing');
+  t.equal(await host.listEntries('/missing'), null, 'a missing directory is null');
+  const small = await host.readIfWanted('/h/.bashrc', (size) => size < 50);
+  t.same([small?.size, small?.bytes?.toString()], [2, 'x\n'], 'read when wanted');
+  const big = await host.readIfWanted('/h/big', (size) => size < 50);
+  t.same([big?.size, big?.bytes], [100, null], 'sized, not read, when not wanted');
+  t.equal(await host.readIfWanted('/h/none', () => true), null, 'a missing file is null');
+  t.ok((await rejection(host.readIfWanted('/h/link', () => true))) instanceof UnreadableError, 'a link is not followed');
+  t.ok((await rejection(host.readIfWanted('/h/d', () => true))) instanceof UnreadableError, 'a directory is not a file');
+});
+
+t.test('walk does not enter a pruned directory', async (t) => {
+  const root = tempRoot(t, { '/w/a/f': '1', '/w/skip/g': '2', '/w/skip/deep/h': '3' });
+  const host = new Host(root, 'root');
+  const paths: string[] = [];
+  for await (const entry of host.walk('/w', (path) => path.endsWith('/skip'))) paths.push(entry.path);
+  t.same(paths.sort(), ['/w/a', '/w/a/f', '/w/skip'], 'the pruned directory is listed, not entered');
+});
+
 t.test('walk', async (t) => {
   const root = tempRoot(t, {
     'var/log/syslog': 'x',
