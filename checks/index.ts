@@ -15,6 +15,7 @@ import { motd } from './motd.js';
 import { opensshServer } from './openssh-server.js';
 import { osSupported } from './os-supported.js';
 import { packageCache } from './package-cache.js';
+import { packageSources } from './package-sources.js';
 import { passwords } from './passwords.js';
 import { securityUpdates } from './security-updates.js';
 import { shellHistory } from './shell-history.js';
@@ -29,6 +30,7 @@ export const CHECKS: readonly CheckModule[] = [
   osSupported,
   cloudInit,
   securityUpdates,
+  packageSources,
   opensshServer,
   firewall,
   passwords,
