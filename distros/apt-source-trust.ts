@@ -84,11 +84,14 @@ async function judgeEntry(host: Host, path: string, entry: SourceEntry, codename
   if (isTrue(entry.options.get('trusted'))) problems.push({ concern: 'trusted', ...at, detail: `${what} is marked trusted: apt installs from it without checking any signature` });
   const insecure = INSECURE_OPTIONS.filter((o) => isTrue(entry.options.get(o)));
   if (insecure.length > 0) problems.push({ concern: 'allow-insecure', ...at, detail: `${what} sets ${insecure.join(', ')}: apt accepts it unsigned or weakly signed` });
+  let reachable = true;
   for (const uri of entry.uris) {
     const why = await unreachable(host, uri, entry.suites);
     if (why) problems.push({ concern: 'unreachable', ...at, detail: `${what} points at ${why}: Droplets cannot fetch from it` });
+    reachable &&= why === null;
   }
-  if (!entry.options.has('signed-by') && !isTrue(entry.options.get('trusted')) && !(await isDistroArchive(host, entry, codename))) {
+  // A source to remove (unreachable) or already failing (trusted) needs no word about its key.
+  if (reachable && !entry.options.has('signed-by') && !isTrue(entry.options.get('trusted')) && !(await isDistroArchive(host, entry, codename))) {
     problems.push({ concern: 'unsigned', ...at, detail: `${what} is a third-party source with no signed-by: any key apt trusts may sign it` });
   }
 }
