@@ -40,6 +40,8 @@ async function releaseOrigin(host: Host, uri: string, suite: string): Promise<st
   const base = suite.endsWith('/') ? `${listsPrefix(uri)}/${suite}` : `${listsPrefix(uri)}/dists/${suite}/`;
   for (const name of ['InRelease', 'Release']) {
     const path = posix.join(LISTS, `${quoteListName(base)}${name}`);
+    // apt's file: method leaves links in the lists: only a Release apt downloaded says who signed it.
+    if (!(await host.lstat(path))?.isFile()) continue;
     const text = await host.readText(path, { maxBytes: 16 * 1024, head: true, follow: false });
     if (text !== null) return /^Origin:[ \t]*(.*?)\s*$/m.exec(text)?.[1] ?? '';
   }
