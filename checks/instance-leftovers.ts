@@ -110,7 +110,7 @@ export const instanceLeftovers = defineCheck({
     looksAt: `${RANDOM_SEEDS.join(', ')}; DHCP client leases in ${LEASE_DIRS.map((d) => d.dir).join(', ')}; mailboxes in ${MAIL_SPOOLS.join(' and ')}; crontabs in ${CRONTAB_DIRS.join(' and ')}. Sizes only: no file is read.`,
     why: 'Every Droplet made from the image would start from the same random seed, remember leases of a network it is not on, and show mail addressed to the build machine; virt-sysprep removes them for the same reasons.',
     manualFix: 'rm -f /var/lib/systemd/random-seed /var/lib/urandom/random-seed /var/lib/dhcp/dhclient*.leases /var/lib/dhclient/* /var/lib/NetworkManager/*.lease; truncate -s 0 the mailboxes in /var/mail; remove crontabs (crontab -r -u USER) unless every Droplet must run them.',
-    limits: 'Only regular files count: symbolic links and special files are skipped, never followed. The DHCP server\'s dhcpd.leases is its own database and is left alone. Crontabs are reported, never removed: they may be the product\'s own.',
+    limits: 'Only regular files count: symbolic links and special files are skipped, never followed. The DHCP server\'s dhcpd.leases is its own database and is left alone. Crontabs are reported, never removed: they may be the product\'s own. On a running machine systemd saves a new seed when it shuts down and the DHCP client renews its lease: clean a live build last, or the mounted disk with --root or --image.',
   },
   remedy: 'remove the random seeds and leases, empty the mailboxes; remove crontabs that only the build needed',
   severity: 'warn',
