@@ -9,12 +9,14 @@ import { doAgent } from './do-agent.js';
 import { firewall } from './firewall.js';
 import { firstBootScripts } from './first-boot-scripts.js';
 import { firstLogin } from './first-login.js';
+import { instanceLeftovers } from './instance-leftovers.js';
 import { logFiles } from './log-files.js';
 import { machineId } from './machine-id.js';
 import { motd } from './motd.js';
 import { opensshServer } from './openssh-server.js';
 import { osSupported } from './os-supported.js';
 import { packageCache } from './package-cache.js';
+import { packageSources } from './package-sources.js';
 import { passwords } from './passwords.js';
 import { securityUpdates } from './security-updates.js';
 import { shellHistory } from './shell-history.js';
@@ -22,12 +24,14 @@ import { sshAuthorizedKeys } from './ssh-authorized-keys.js';
 import { sshConfig } from './ssh-config.js';
 import { sshHostKeys } from './ssh-host-keys.js';
 import { sshPrivateKeys } from './ssh-private-keys.js';
+import { swap } from './swap.js';
 import { tmpDirs } from './tmp-dirs.js';
 
 export const CHECKS: readonly CheckModule[] = [
   osSupported,
   cloudInit,
   securityUpdates,
+  packageSources,
   opensshServer,
   firewall,
   passwords,
@@ -42,11 +46,13 @@ export const CHECKS: readonly CheckModule[] = [
   machineId,
   tmpDirs,
   cloudInitInstances,
+  instanceLeftovers,
   firstBootScripts,
   firstLogin,
   motd,
   packageCache,
   diskSize,
+  swap,
 ];
 
 export const CHECKS_BY_ID: ReadonlyMap<string, CheckModule> = new Map(CHECKS.map((check) => [check.id, check]));

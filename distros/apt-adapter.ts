@@ -1,5 +1,6 @@
 // Debian and Ubuntu: dpkg's database, apt's lists and commands.
 import type { PackageStep } from '../agent/cleanup/actions.js';
+import { aptSourceTrust } from './apt-source-trust.js';
 import { scanAptUpdates } from './apt-updates.js';
 import { readDpkgDatabase } from './dpkg-database.js';
 import type { PackageAdapter } from './package-adapter.js';
@@ -25,4 +26,5 @@ export const aptAdapter: PackageAdapter = {
   packageFile: /\.deb$/,
   nftablesConfig: '/etc/nftables.conf',
   motdPlaces: '/etc/update-motd.d or /etc/motd',
+  repositoryTrust: aptSourceTrust,
 };

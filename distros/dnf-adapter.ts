@@ -1,5 +1,6 @@
 // The EL family: the rpm database; dnf from EL 8 and on Fedora, yum up to EL 7.
 import type { PackageStep } from '../agent/cleanup/actions.js';
+import { dnfSourceTrust } from './dnf-source-trust.js';
 import { scanDnfUpdates } from './dnf-updates.js';
 import type { PackageAdapter } from './package-adapter.js';
 import { readRpmDatabase } from './rpm-database.js';
@@ -24,6 +25,7 @@ function rpmAdapter(manager: 'dnf' | 'yum'): PackageAdapter {
     packageFile: /\.rpm$/,
     nftablesConfig: '/etc/sysconfig/nftables.conf',
     motdPlaces: '/etc/motd',
+    repositoryTrust: (host) => dnfSourceTrust(host, manager),
   };
 }
 

@@ -8,6 +8,7 @@ import { detectDistro } from './detect.js';
 import { dnfAdapter, yumAdapter } from './dnf-adapter.js';
 import type { InstalledPackage } from './dpkg-status.js';
 import type { PackageManager } from './releases.js';
+import type { SourceTrust } from './source-trust.js';
 import type { ScanOptions, UpdateScan } from './updates.js';
 
 export type PackageDatabase = { available: true; installed: Map<string, InstalledPackage> } | { available: false; reason: string };
@@ -33,6 +34,8 @@ export interface PackageAdapter {
   nftablesConfig: string;
   /** Where a vendor's message of the day goes in this family (for the finding's message). */
   motdPlaces: string;
+  /** What the sources configuration says about their trust (verification off, unsigned, unreachable). */
+  repositoryTrust(host: Host): Promise<SourceTrust>;
 }
 
 const ADAPTERS: Record<PackageManager, PackageAdapter> = { apt: aptAdapter, dnf: dnfAdapter, yum: yumAdapter };
