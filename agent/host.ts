@@ -317,8 +317,9 @@ export class Host {
   /**
    * Walks a directory tree depth-first without following symlinks, streaming entries so a
    * directory of a million files never sits in memory. Unreadable directories are yielded as errors.
+   * A directory for which `prune` is true is yielded but not entered.
    */
-  async *walk(targetPath: string): AsyncGenerator<WalkEntry | WalkError> {
+  async *walk(targetPath: string, prune?: (path: string) => boolean): AsyncGenerator<WalkEntry | WalkError> {
     const start = this.canonical(targetPath);
     const stack: { path: string; size: number }[] = [{ path: start, size: directorySize(join(this.root, start)) }];
     while (stack.length > 0) {
@@ -345,7 +346,7 @@ export class Host {
             yield { path, error: describeFsError(err) };
             continue;
           }
-          if (stats.isDirectory()) subdirs.push({ path, size: stats.size });
+          if (stats.isDirectory() && !prune?.(path)) subdirs.push({ path, size: stats.size });
           yield { path, stats };
         }
       } catch (err) {
