@@ -42,8 +42,9 @@ export function isPlaceholder(raw: string): boolean {
   return PLACEHOLDER_PATTERNS.some((pattern) => pattern.test(value));
 }
 
-// Name parts that say the value is a secret (PASSWORD also as in DBPASSWORD, KEY as in APIKEY).
-const SECRET_PART = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKENS?$|SALT$|KEYS?$|^PASS$|^PWD$/;
+// Name parts that say the value is a secret (PASSWORD also as in DBPASSWORD, KEY as in APIKEY but
+// not as in MONKEY).
+const SECRET_PART = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKENS?$|SALT$|^PASS$|^KEYS?$|(API|ACCESS|PRIVATE|LICENSE|MASTER|ENCRYPTION|SIGNING|AUTH|APP|SESSION|CRYPT)KEYS?$/;
 // A last part that says the value is about a secret, not the secret (KEY_FILE=/path, TOKEN_TTL=3600).
 const ABOUT_A_SECRET = new Set([
   'FILE', 'PATH', 'DIR', 'ID', 'NAME', 'TYPE', 'LENGTH', 'LEN', 'SIZE', 'BITS', 'TTL', 'URL', 'URI', 'HOST', 'PORT', 'USER',
@@ -58,7 +59,9 @@ export function isSecretName(name: string): boolean {
   if (/PUBLIC|PUBLISHABLE/.test(upper)) return false;
   const parts = upper.split(/[_.-]+/).filter(Boolean);
   if (parts.length === 0 || ABOUT_A_SECRET.has(parts[parts.length - 1])) return false;
-  return parts.some((part) => SECRET_PART.test(part));
+  // MYSQL_PWD, but not PWD_HOME: PWD as the last part only (and not the shell's PWD).
+  const last = parts[parts.length - 1];
+  return parts.some((part) => SECRET_PART.test(part)) || (last === 'PWD' && parts.length > 1);
 }
 
 // A file reference (SSL_KEY=/etc/ssl/private/app.key): the file is what holds the secret.
@@ -212,7 +215,7 @@ const ENV_SAMPLE_SUFFIX = /\.(example|sample|template|tmpl|tpl|dist|defaults?|sc
 /** Whether a file name is an application's environment file (.env, .env.production, app.env). */
 export function isEnvFileName(name: string): boolean {
   if (!(name === '.env' || name.startsWith('.env.') || (name.endsWith('.env') && name.length > 4))) return false;
-  return !ENV_SAMPLE_SUFFIX.test(name) && !/\.(example|sample|template)\.env$/i.test(name);
+  return !ENV_SAMPLE_SUFFIX.test(name) && !/(^|[._-])(example|sample|template)\.env$/i.test(name);
 }
 
 /** Lines as a short list for a message: "lines 3, 7, 9 and 2 more". */
