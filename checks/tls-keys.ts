@@ -2,7 +2,7 @@
 // can impersonate the others or read their traffic. Keys are recognised by content and never shown;
 // public certificates are not findings.
 import { posix } from 'node:path';
-import { filesOfTrees } from '../agent/facts/app-trees.js';
+import { filesOfTrees, isUnder, MAX_TREE_FILE } from '../agent/facts/app-trees.js';
 import { findPrivateKeyBlocks, type PrivateKeyBlock } from '../agent/facts/private-key-blocks.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import { isWalkError, type Host } from '../agent/host.js';
@@ -22,7 +22,6 @@ const HEAD_BYTES = 64 * 1024;
 const NOT_HERE = ['/etc/ssh', ...LETSENCRYPT_STATE];
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const isUnder = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
 
 function describeBlocks(blocks: readonly PrivateKeyBlock[]): string {
   const first = blocks[0];
@@ -66,6 +65,9 @@ async function inspectLetsEncrypt(host: Host): Promise<Finding[]> {
 }
 
 async function inspectKeyFile(host: Host, path: string): Promise<Finding | null> {
+  // A key file is a few KiB: larger files (databases, archives, binaries) are not opened.
+  const stats = await host.lstat(path);
+  if (!stats?.isFile() || stats.size === 0 || stats.size > MAX_TREE_FILE) return null;
   const text = (await host.readText(path, { maxBytes: HEAD_BYTES, head: true, follow: false })) ?? '';
   const blocks = findPrivateKeyBlocks(text);
   return blocks.length > 0 ? problem('warn', 'private-key', describeBlocks(blocks), path) : null;
@@ -94,13 +96,13 @@ export const tlsKeys = defineCheck({
       findings.push(couldNotCheck(err, SNAKEOIL_KEY));
     }
     findings.push(...(await inspectLetsEncrypt(host)));
-    for (const file of await filesOfTrees(host, KEY_TREES)) {
-      if (file.size === 0 || file.path === SNAKEOIL_KEY || NOT_HERE.some((dir) => isUnder(file.path, dir))) continue;
+    for (const file of (await filesOfTrees(host, KEY_TREES)).files) {
+      if (file === SNAKEOIL_KEY || NOT_HERE.some((dir) => isUnder(file, dir))) continue;
       try {
-        const finding = await inspectKeyFile(host, file.path);
+        const finding = await inspectKeyFile(host, file);
         if (finding) findings.push(finding);
       } catch (err) {
-        findings.push(couldNotCheck(err, file.path));
+        findings.push(couldNotCheck(err, file));
       }
     }
     const problems = findings.filter((f) => f.status !== 'error').length;
