@@ -9,10 +9,10 @@ export const MAX_TREE_FILE = 1024 * 1024;
 /** A tree with more entries is not looked at whole: the check that asked says so (error). */
 export const MAX_TREE_ENTRIES = 500_000;
 
-// Not entered: a package manager's trees hold the packages' own test keys and sample .env files
-// (published with the package, not made at build time), Git's objects hold nothing readable, and
-// .ssh directories belong to ssh-private-keys.
-const PRUNED = new Set(['.ssh', '.git', 'node_modules', 'site-packages', 'dist-packages', '__pycache__']);
+// Not entered: a package manager's trees (npm, pip, Composer and Go's vendor) hold the packages'
+// own test keys and sample .env files (published with the package, not made at build time), Git's
+// objects hold nothing readable, and .ssh directories belong to ssh-private-keys.
+const PRUNED = new Set(['.ssh', '.git', 'node_modules', 'site-packages', 'dist-packages', 'vendor', '__pycache__']);
 
 export function isPrunedDirectory(path: string): boolean {
   return PRUNED.has(posix.basename(path));
