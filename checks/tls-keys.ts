@@ -2,7 +2,7 @@
 // can impersonate the others or read their traffic. Keys are recognised by content and never shown;
 // public certificates are not findings.
 import { posix } from 'node:path';
-import { filesOfTrees, isUnder, MAX_TREE_FILE } from '../agent/facts/app-trees.js';
+import { filesOfTrees, isUnder } from '../agent/facts/app-trees.js';
 import { findPrivateKeyBlocks, type PrivateKeyBlock } from '../agent/facts/private-key-blocks.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import { isWalkError, type Host } from '../agent/host.js';
@@ -65,11 +65,11 @@ async function inspectLetsEncrypt(host: Host): Promise<Finding[]> {
 }
 
 async function inspectKeyFile(host: Host, path: string): Promise<Finding | null> {
-  // A key file is a few KiB: larger files (databases, archives, binaries) are not opened.
-  const stats = await host.lstat(path);
-  if (!stats?.isFile() || stats.size === 0 || stats.size > MAX_TREE_FILE) return null;
-  const text = (await host.readText(path, { maxBytes: HEAD_BYTES, head: true, follow: false })) ?? '';
-  const blocks = findPrivateKeyBlocks(text);
+  // Only the head: a key file is a few KiB, a bundle with its chain a few dozen.
+  const head = await host.readBytes(path, { maxBytes: HEAD_BYTES, head: true, follow: false });
+  // Most files hold no armour at all: looked for in the bytes, before decoding them.
+  if (head === null || head.indexOf('PRIVATE KEY-----') < 0) return null;
+  const blocks = findPrivateKeyBlocks(head.toString('utf8'));
   return blocks.length > 0 ? problem('warn', 'private-key', describeBlocks(blocks), path) : null;
 }
 
@@ -78,10 +78,10 @@ export const tlsKeys = defineCheck({
   title: 'No shared TLS private keys',
   description: "Let's Encrypt certificates and accounts of the build machine fail; the snakeoil key and other private keys under /etc, /opt, /srv and /var/www warn.",
   explain: {
-    looksAt: `${LETSENCRYPT_STATE.join(', ')} (certbot's certificates, keys and ACME accounts), ${SNAKEOIL_KEY}, and the first ${HEAD_BYTES / 1024} KiB of every file of at most 1 MiB under ${KEY_TREES.join(', ')}, for private key blocks (PEM, PKCS#8, OpenSSH) recognised by their shape.`,
+    looksAt: `${LETSENCRYPT_STATE.join(', ')} (certbot's certificates, keys and ACME accounts), ${SNAKEOIL_KEY}, and the first ${HEAD_BYTES / 1024} KiB of every regular file under ${KEY_TREES.join(', ')}, for private key blocks (PEM, PKCS#8, OpenSSH) recognised by their shape.`,
     why: "A private key in the image is the same on every Droplet made from it: whoever has one Droplet has the key of all, and can impersonate them or read their traffic. A Let's Encrypt certificate in the image was issued to the build machine for its name; certbot on every Droplet would renew it with the same account.",
     manualFix: `Make keys on each Droplet at first boot, in a /var/lib/cloud/scripts/per-instance script: for the snakeoil pair \`make-ssl-cert generate-default-snakeoil --force-overwrite\`; for Let's Encrypt, delete ${LETSENCRYPT}/{live,archive,accounts,renewal} from the image and run certbot at first boot for the Droplet's own domain.`,
-    limits: `Public certificates are not findings. SSH host keys (/etc/ssh) belong to ssh-host-keys and keys in any .ssh directory to ssh-private-keys. Symbolic links, files over 1 MiB, .git directories and package trees (node_modules, site-packages, dist-packages, vendor: their keys are the packages' published test keys) are not looked at; nor are keys in binary stores (PKCS#12, Java keystores).`,
+    limits: `Public certificates are not findings. SSH host keys (/etc/ssh) belong to ssh-host-keys and keys in any .ssh directory to ssh-private-keys. Symbolic links, a key past a file's first ${HEAD_BYTES / 1024} KiB, .git directories and package trees (node_modules, site-packages, dist-packages, vendor: their keys are the packages' published test keys) are not looked at; nor are keys in binary stores (PKCS#12, Java keystores).`,
   },
   remedy: 'make the keys on each Droplet at first boot (make-ssl-cert generate-default-snakeoil --force-overwrite; certbot for the Droplet\'s own domain) and remove them from the image',
   severity: 'fail',
