@@ -43,7 +43,8 @@ async function inspectDigitalOceanPassword(host: Host): Promise<Finding | null> 
   const text = await host.readText(DIGITALOCEAN_PASSWORD, { maxBytes: MAX_TREE_FILE, follow: false });
   if (!text?.trim()) return null;
   const lines = digitalOceanPasswords(text);
-  const what = lines.length > 0 ? `${count(lines.length, 'password')} (${describeLines(lines)})` : 'content';
+  // Any other layout still holds what a 1-Click made: say how much, not what.
+  const what = lines.length > 0 ? `${count(lines.length, 'password')} (${describeLines(lines)})` : count(text.split('\n').filter((line) => line.trim()).length, 'line');
   return problem('fail', 'digitalocean-password', `DigitalOcean 1-Click password file with ${what}: made once, at build time, for every Droplet`, DIGITALOCEAN_PASSWORD);
 }
 
