@@ -3,6 +3,7 @@
 // public certificates are not findings.
 import { posix } from 'node:path';
 import { filesOfTrees, isUnder } from '../agent/facts/app-trees.js';
+import { homeDirectories } from '../agent/facts/homes.js';
 import { findPrivateKeyBlocks, type PrivateKeyBlock } from '../agent/facts/private-key-blocks.js';
 import { couldNotCheck, problem } from '../agent/findings.js';
 import { isWalkError, type Host } from '../agent/host.js';
@@ -73,6 +74,20 @@ async function inspectKeyFile(host: Host, path: string): Promise<Finding | null>
   return blocks.length > 0 ? problem('warn', 'private-key', describeBlocks(blocks), path) : null;
 }
 
+/** Where a home's .ssh that is a link leads: ssh-private-keys looks there, as a .ssh directory. */
+async function linkedSshDirectories(host: Host, findings: Finding[]): Promise<string[]> {
+  const targets: string[] = [];
+  for (const home of await homeDirectories(host)) {
+    const sshDir = posix.join(home.path, '.ssh');
+    try {
+      if ((await host.lstat(sshDir))?.isSymbolicLink()) targets.push(host.canonical(sshDir));
+    } catch (err) {
+      findings.push(couldNotCheck(err, sshDir));
+    }
+  }
+  return targets;
+}
+
 export const tlsKeys = defineCheck({
   id: 'tls-keys',
   title: 'No shared TLS private keys',
@@ -81,7 +96,7 @@ export const tlsKeys = defineCheck({
     looksAt: `${LETSENCRYPT_STATE.join(', ')} (certbot's certificates, keys and ACME accounts), ${SNAKEOIL_KEY}, and the first ${HEAD_BYTES / 1024} KiB of every regular file under ${KEY_TREES.join(', ')}, for private key blocks (PEM, PKCS#8, OpenSSH) recognised by their shape.`,
     why: "A private key in the image is the same on every Droplet made from it: whoever has one Droplet has the key of all, and can impersonate them or read their traffic. A Let's Encrypt certificate in the image was issued to the build machine for its name; certbot on every Droplet would renew it with the same account.",
     manualFix: `Make keys on each Droplet at first boot, in a /var/lib/cloud/scripts/per-instance script: for the snakeoil pair \`make-ssl-cert generate-default-snakeoil --force-overwrite\`; for Let's Encrypt, delete ${LETSENCRYPT}/{live,archive,accounts,renewal} from the image and run certbot at first boot for the Droplet's own domain.`,
-    limits: `Public certificates are not findings. SSH host keys (/etc/ssh) belong to ssh-host-keys and keys in any .ssh directory to ssh-private-keys. Symbolic links, a key past a file's first ${HEAD_BYTES / 1024} KiB, .git directories and package trees (node_modules, site-packages, dist-packages, vendor: their keys are the packages' published test keys) are not looked at; nor are keys in binary stores (PKCS#12, Java keystores).`,
+    limits: `Public certificates are not findings. SSH host keys (/etc/ssh) belong to ssh-host-keys and keys in any .ssh directory (or where a home's .ssh link leads) to ssh-private-keys. Symbolic links, a key past a file's first ${HEAD_BYTES / 1024} KiB, .git directories and package trees (node_modules, site-packages, dist-packages, vendor: their keys are the packages' published test keys) are not looked at; nor are keys in binary stores (PKCS#12, Java keystores).`,
   },
   remedy: 'make the keys on each Droplet at first boot (make-ssl-cert generate-default-snakeoil --force-overwrite; certbot for the Droplet\'s own domain) and remove them from the image',
   severity: 'fail',
@@ -96,15 +111,19 @@ export const tlsKeys = defineCheck({
       findings.push(couldNotCheck(err, SNAKEOIL_KEY));
     }
     findings.push(...(await inspectLetsEncrypt(host)));
+    const keys: Finding[] = [];
     for (const file of (await filesOfTrees(host, KEY_TREES)).files) {
       if (file === SNAKEOIL_KEY || NOT_HERE.some((dir) => isUnder(file, dir))) continue;
       try {
         const finding = await inspectKeyFile(host, file);
-        if (finding) findings.push(finding);
+        if (finding) keys.push(finding);
       } catch (err) {
         findings.push(couldNotCheck(err, file));
       }
     }
+    // Looked up only when there are keys (most images have none): 10,000 homes cost an lstat each.
+    const sshDirs = keys.length > 0 ? await linkedSshDirectories(host, findings) : [];
+    findings.push(...keys.filter((key) => !sshDirs.some((dir) => isUnder(key.path ?? '', dir))));
     const problems = findings.filter((f) => f.status !== 'error').length;
     return { summary: problems === 0 ? 'no private TLS key found' : `${count(problems, 'private key or certificate', 'private keys or certificates')} every Droplet would share`, findings };
   },

@@ -86,6 +86,7 @@ t.test('tls-keys: by content anywhere in the trees, not in /etc/ssh, .ssh, packa
       'opt/app/venv/lib/python3.12/site-packages/pkg/tests/test.key': KEY,
       'srv/app/node_modules/pkg/test/key.pem': KEY,
       'var/www/app/vendor/phpseclib/phpseclib/tests/Unit/key.pem': KEY,
+      'srv/keys/id_ecdsa': KEY,
       'srv/certs/public.pem': '-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n',
       'var/www/keys/site.key': KEY,
       'home/app/server.key': KEY,
@@ -96,7 +97,8 @@ t.test('tls-keys: by content anywhere in the trees, not in /etc/ssh, .ssh, packa
       'etc/letsencrypt/options-ssl-nginx.conf': 'ssl_session_cache shared:le_nginx_SSL:10m;\n',
       'etc/letsencrypt/keys/0000_key-certbot.pem': KEY,
     },
-    { 'opt/app/linked.key': '/elsewhere/key.pem' },
+    // /srv/keys is app's .ssh (a link): ssh-private-keys reports what is there.
+    { 'opt/app/linked.key': '/elsewhere/key.pem', 'home/app/.ssh': '/srv/keys' },
   );
   const result = await tlsKeys.run(new Host(root, 'root'));
   t.same(summary(result.findings), [
