@@ -1,6 +1,7 @@
 // The registry: every command, `agent list`, `agent explain` and the reports are driven from it.
 // Adding a check is adding its file and one line here. The order is the report's order.
 import type { CheckModule } from '../agent/types.js';
+import { buildSecrets } from './build-secrets.js';
 import { cloudInitInstances } from './cloud-init-instances.js';
 import { cloudInit } from './cloud-init.js';
 import { credentials } from './credentials.js';
@@ -25,6 +26,7 @@ import { sshConfig } from './ssh-config.js';
 import { sshHostKeys } from './ssh-host-keys.js';
 import { sshPrivateKeys } from './ssh-private-keys.js';
 import { swap } from './swap.js';
+import { tlsKeys } from './tls-keys.js';
 import { tmpDirs } from './tmp-dirs.js';
 
 export const CHECKS: readonly CheckModule[] = [
@@ -40,6 +42,8 @@ export const CHECKS: readonly CheckModule[] = [
   credentials,
   sshHostKeys,
   sshConfig,
+  buildSecrets,
+  tlsKeys,
   shellHistory,
   logFiles,
   doAgent,
