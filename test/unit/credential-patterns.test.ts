@@ -1,7 +1,7 @@
 // credentials: the token formats, the stores' parsers and the placeholders, as case tables; then the
 // scanner on a small tree (links, binaries, size and budget limits, pruned trees, who owns keys).
 import t from 'tap';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,7 +33,7 @@ t.test('token formats', async (t) => {
     { name: 'GitHub classic and fine-grained tokens', text: `ghp_${base62(36)}\ngho_${base62(36)}\nghs_${base62(36)}\ngithub_pat_${base62(22)}_${base62(59)}\n`, kinds: ['GitHub token', 'GitHub token', 'GitHub token', 'GitHub token'] },
     { name: 'GitHub placeholder', text: `ghp_${'x'.repeat(36)}\nghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n`, kinds: [] },
     { name: 'GitLab token', text: `token: glpat-${base62(20)}\n`, kinds: ['GitLab token'] },
-    { name: 'Slack bot token', text: `SLACK=xoxb-${1e11 + Number(randomBytes(2).readUInt16BE())}-${base62(24)}\n`, kinds: ['Slack token'] },
+    { name: 'Slack bot token', text: `SLACK=xoxb-${randomInt(1e11, 1e12)}-${base62(24)}\n`, kinds: ['Slack token'] },
     { name: 'Slack placeholder', text: 'SLACK=xoxb-your-token-here\n', kinds: [] },
     { name: 'Stripe live key', text: `STRIPE=sk_live_${base62(24)}\n`, kinds: ['Stripe live secret key'] },
     { name: 'Stripe test key', text: `STRIPE=sk_test_${base62(24)}\n`, kinds: [] },

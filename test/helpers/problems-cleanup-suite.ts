@@ -1,20 +1,20 @@
 // The problems table, with the fix: for each row, cleanup plans exactly what the row says (or
 // publishes the finding as not fixable, for the reason the row gives), the plan answers the
-// report, and after `cleanup --yes` the re-check no longer reports what was fixed.
+// report, and after `cleanup --yes` the re-check no longer reports what was fixed. One test file
+// per profile runs this (test/problems/cleanup-*.test.ts): one apt and one RPM profile, since the
+// fixes do not depend on the release within a family; one file for both passed tap's per-file limit.
 import t from 'tap';
-import { CLEANUP_APPLY, requires, RPM_ROOTS } from './helpers/requires.js';
+import { CLEANUP_APPLY, requires, RPM_ROOTS } from './requires.js';
 import { join } from 'node:path';
-import { makeSyntheticRoot } from '../fixtures/synthetic/make-root.js';
-import { problemsFor } from '../fixtures/synthetic/problems.js';
-import { PROFILES } from '../fixtures/synthetic/profiles.js';
-import { findingsOf, parseCleanup, runAgent, type CleanupReportJson } from './helpers/agent.js';
-import { leakedSecrets } from './helpers/expect.js';
-import { matchesFix, planMismatches } from './helpers/fix-plan.js';
+import { makeSyntheticRoot } from '../../fixtures/synthetic/make-root.js';
+import { problemsFor } from '../../fixtures/synthetic/problems.js';
+import { PROFILES } from '../../fixtures/synthetic/profiles.js';
+import { findingsOf, parseCleanup, runAgent, type CleanupReportJson } from './agent.js';
+import { leakedSecrets } from './expect.js';
+import { matchesFix, planMismatches } from './fix-plan.js';
 
-// One apt and one RPM profile: the fixes do not depend on the release within a family.
-const CLEANUP_PROFILES = PROFILES.filter((p) => p.name === 'ubuntu-24.04' || p.name === 'rocky-9');
-
-for (const profile of CLEANUP_PROFILES) {
+export function problemsCleanupSuite(profileName: string): void {
+  const profile = PROFILES.find((p) => p.name === profileName)!;
   t.test(profile.name, { skip: requires(CLEANUP_APPLY) || (profile.rpmDistro ? requires(RPM_ROOTS) : false) }, async (t) => {
     const dir = t.testdir();
     for (const problem of problemsFor(profile)) {
