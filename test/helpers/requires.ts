@@ -50,7 +50,7 @@ export const REAL_ROOTS: Requirements = {
 /** RPM fixture roots: rpm --root chroots, and the skeleton sets owners. */
 export const RPM_ROOTS: Requirements = { root: 'rpm --root chroots, and the skeleton sets owners', commands: ['rpm', 'rpmbuild', 'ssh-keygen'] };
 /** RPM roots with a dnf repository holding a security advisory. */
-export const DNF_ROOTS: Requirements = { root: RPM_ROOTS.root, commands: [...(RPM_ROOTS.commands ?? []), 'dnf', 'createrepo_c', 'modifyrepo_c'] };
+export const DNF_ROOTS: Requirements = { root: RPM_ROOTS.root, commands: [...(RPM_ROOTS.commands ?? []), 'dnf', 'createrepo_c', 'modifyrepo_c', 'rpmsign', 'gpg'] };
 /** Running the agent as another user (uid 65534). */
 export const OTHER_USER: Requirements = { root: 'switches to uid 65534 with setpriv', commands: ['setpriv'] };
 /** cleanup --yes on a fixture root: it rewrites files only root may write, as in a real image (/etc/machine-id is mode 0444). */
