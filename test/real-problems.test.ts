@@ -3,10 +3,12 @@
 // (--root) and live inside the root, and no planted secret shows up. The synthetic problem table
 // (test/problems/) plus problems only a real root can have: a pending security update from
 // a Debian-Security archive, ufw enabled by ufw itself without SSH, a password set by chpasswd.
+// Rows that touch neither packages nor their sources run with --offline against offline baselines
+// (needsRefresh): the refresh of the security source is the same in each of them.
 import t from 'tap';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { problemsFor } from '../fixtures/synthetic/problems.js';
+import { needsRefresh, problemsFor } from '../fixtures/synthetic/problems.js';
 import { SecretLedger } from '../fixtures/synthetic/secrets.js';
 import { runAgentInRoot } from '../fixtures/real/agent-in-root.js';
 import { mustRunInRoot } from '../fixtures/real/ns-run.js';
@@ -49,22 +51,28 @@ t.test(`${SUITE}: one problem at a time on a prepared real root, --root and live
   finishAsCarefulVendor(base);
   await addAppAccount(base);
 
-  // The baseline: the same prepared root with nothing planted.
+  // The baselines: the same prepared root with nothing planted, with the refresh and --offline.
   const clean = await ws.overlay(base, 'clean');
-  const baseline = { root: checkWithRoot(clean), live: await checkLive(clean) };
-  t.equal(baseline.root.code, 0, 'baseline --root: exit 0');
-  t.equal(baseline.live.code, 0, 'baseline live: exit 0');
-  // bookworm has been on Debian LTS since 2026-06-10; the rest are what live mode adds (see real-prepared.test.ts).
-  t.same(problemsOf(baseline.root.report), ['os-supported extended-support -'], 'baseline --root: only the LTS warning');
-  t.same(
-    problemsOf(baseline.live.report),
-    [
-      ...(filesystemOver25GiB(clean) ? ['disk-size disk-too-big /'] : []),
-      'firewall runtime-differs /etc/ufw/ufw.conf',
-      'os-supported extended-support -',
-    ],
-    'baseline live: the LTS warning, ufw not running in the test namespace, and the size of this machine disk',
-  );
+  const argsFor = (refresh: boolean) => ['check', ...(refresh ? [] : ['--offline']), '--format', 'json'];
+  const baselines = new Map<boolean, { root: Checked; live: Checked }>();
+  for (const refresh of [true, false]) {
+    const baseline = { root: checkWithRoot(clean, argsFor(refresh)), live: await checkLive(clean, argsFor(refresh)) };
+    baselines.set(refresh, baseline);
+    const how = refresh ? 'refresh' : '--offline';
+    t.equal(baseline.root.code, 0, `baseline --root, ${how}: exit 0`);
+    t.equal(baseline.live.code, 0, `baseline live, ${how}: exit 0`);
+    // bookworm has been on Debian LTS since 2026-06-10; the rest are what live mode adds (see real-prepared.test.ts).
+    t.same(problemsOf(baseline.root.report), ['os-supported extended-support -'], `baseline --root, ${how}: only the LTS warning`);
+    t.same(
+      problemsOf(baseline.live.report),
+      [
+        ...(filesystemOver25GiB(clean) ? ['disk-size disk-too-big /'] : []),
+        'firewall runtime-differs /etc/ufw/ufw.conf',
+        'os-supported extended-support -',
+      ],
+      `baseline live, ${how}: the LTS warning, ufw not running in the test namespace, and the size of this machine disk`,
+    );
+  }
 
   const problems: RealProblem[] = [...problemsFor(profile), ...REAL_ROOT_PROBLEMS];
   for (const problem of problems) {
@@ -74,10 +82,12 @@ t.test(`${SUITE}: one problem at a time on a prepared real root, --root and live
       await problem.plant({ root, profile, ledger });
       const expectedChecks = [...new Set(problem.expect.map((e) => e.check))].sort();
       const fails = problem.expect.some((e) => e.status === 'fail');
+      const refresh = needsRefresh(problem);
+      const baseline = baselines.get(refresh)!;
       // --root first: the live run refreshes the root's package lists.
       const runs: [string, Checked, ReportJson][] = [];
-      runs.push(['--root', checkWithRoot(root), baseline.root.report]);
-      runs.push(['live', await checkLive(root), baseline.live.report]);
+      runs.push(['--root', checkWithRoot(root, argsFor(refresh)), baseline.root.report]);
+      runs.push(['live', await checkLive(root, argsFor(refresh)), baseline.live.report]);
       // apt writes its planner log when the simulated upgrade installs something: not into the image.
       t.notOk(existsSync(join(root, AGENT_OWN_APT_LOG)), `live: the check leaves no ${AGENT_OWN_APT_LOG} in the root`);
       for (const [mode, run, before] of runs) {

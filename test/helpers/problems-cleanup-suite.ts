@@ -2,27 +2,28 @@
 // publishes the finding as not fixable, for the reason the row gives), the plan answers the
 // report, and after `cleanup --yes` the re-check no longer reports what was fixed. One test file
 // per profile runs this (test/problems/cleanup-*.test.ts): one apt and one RPM profile, since the
-// fixes do not depend on the release within a family; one file for both passed tap's per-file limit.
+// fixes do not depend on the release within a family.
+// Rows that touch neither packages nor their sources skip security-updates (see needsRefresh).
 import t from 'tap';
 import { CLEANUP_APPLY, requires, RPM_ROOTS } from './requires.js';
 import { join } from 'node:path';
 import { makeSyntheticRoot } from '../../fixtures/synthetic/make-root.js';
-import { problemsFor } from '../../fixtures/synthetic/problems.js';
+import { needsRefresh, problemsFor } from '../../fixtures/synthetic/problems.js';
 import { PROFILES } from '../../fixtures/synthetic/profiles.js';
 import { findingsOf, parseCleanup, runAgent, type CleanupReportJson } from './agent.js';
 import { leakedSecrets } from './expect.js';
 import { matchesFix, planMismatches } from './fix-plan.js';
 
-/** The rows of one profile; `share` splits them over several files (every `of`-th row from `part`),
- * for a profile whose cleanups are slow (an RPM root runs rpm and dnf for its package rows). */
-export function problemsCleanupSuite(profileName: string, share = { part: 0, of: 1 }): void {
+/** The rows of one profile. */
+export function problemsCleanupSuite(profileName: string): void {
   const profile = PROFILES.find((p) => p.name === profileName)!;
   t.test(profile.name, { skip: requires(CLEANUP_APPLY) || (profile.rpmDistro ? requires(RPM_ROOTS) : false) }, async (t) => {
     const dir = t.testdir();
-    for (const problem of problemsFor(profile).filter((_, index) => index % share.of === share.part)) {
+    for (const problem of problemsFor(profile)) {
       t.test(problem.name, async (t) => {
         const { root, expected, secrets } = await makeSyntheticRoot(join(dir, problem.name), profile, [problem]);
-        const planRun = runAgent(['cleanup', '--root', root, '--format', 'json']);
+        const skip = needsRefresh(problem) ? [] : ['--skip', 'security-updates'];
+        const planRun = runAgent(['cleanup', ...skip, '--root', root, '--format', 'json']);
         const plan = parseCleanup<CleanupReportJson>(planRun.stdout);
         const before = plan.before!;
         t.same(planMismatches(before, plan.actions), [], 'the plan is the fixes of the fixable findings');
@@ -41,7 +42,7 @@ export function problemsCleanupSuite(profileName: string, share = { part: 0, of:
             t.ok(plan.actions.some((a) => a.check === e.check && matchesFix(a, fix)), `${e.code}: plans ${fix.kind} ${fix.path ?? fix.step ?? ''}`);
           }
         }
-        const applyRun = runAgent(['cleanup', '--root', root, '--yes', '--format', 'json']);
+        const applyRun = runAgent(['cleanup', ...skip, '--root', root, '--yes', '--format', 'json']);
         const applied = parseCleanup<CleanupReportJson>(applyRun.stdout);
         t.same(applied.actions.filter((a) => a.status === 'failed'), [], 'no action failed');
         const after = findingsOf(applied.after!);
