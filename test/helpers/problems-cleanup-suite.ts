@@ -8,7 +8,7 @@ import t from 'tap';
 import { CLEANUP_APPLY, requires, RPM_ROOTS } from './requires.js';
 import { join } from 'node:path';
 import { makeSyntheticRoot } from '../../fixtures/synthetic/make-root.js';
-import { needsRefresh, problemsFor } from '../../fixtures/synthetic/problems.js';
+import { needsRefresh, problemsFor, refreshArgs } from '../../fixtures/synthetic/problems.js';
 import { PROFILES } from '../../fixtures/synthetic/profiles.js';
 import { findingsOf, parseCleanup, runAgent, type CleanupReportJson } from './agent.js';
 import { leakedSecrets } from './expect.js';
@@ -22,7 +22,7 @@ export function problemsCleanupSuite(profileName: string): void {
     for (const problem of problemsFor(profile)) {
       t.test(problem.name, async (t) => {
         const { root, expected, secrets } = await makeSyntheticRoot(join(dir, problem.name), profile, [problem]);
-        const skip = needsRefresh(problem) ? [] : ['--skip', 'security-updates'];
+        const skip = refreshArgs(needsRefresh(problem));
         const planRun = runAgent(['cleanup', ...skip, '--root', root, '--format', 'json']);
         const plan = parseCleanup<CleanupReportJson>(planRun.stdout);
         const before = plan.before!;

@@ -10,7 +10,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { makeSyntheticRoot } from '../../fixtures/synthetic/make-root.js';
-import { needsRefresh, problemsFor, type Problem } from '../../fixtures/synthetic/problems.js';
+import { needsRefresh, problemsFor, refreshArgs, type Problem } from '../../fixtures/synthetic/problems.js';
 import { PROFILES, type Profile } from '../../fixtures/synthetic/profiles.js';
 import { parseReport, runAgent, type ReportJson } from './agent.js';
 import { leakedSecrets, missingExpectations } from './expect.js';
@@ -38,17 +38,18 @@ export function problemsSuite(family: Profile['family']): void {
     t.test(profile.name, { skip: profile.rpmDistro ? requires(RPM_ROOTS) : false }, async (t) => {
       const dir = t.testdir();
       const clean = await makeSyntheticRoot(join(dir, 'clean'), profile, []);
-      const checkArgs = (refresh: boolean) => ['check', ...(refresh ? [] : ['--skip', 'security-updates']), '--format', 'json'];
-      const baselines = new Map([true, false].map((refresh) => [refresh, parseReport(runAgent([...checkArgs(refresh), '--root', clean.root]).stdout)]));
+      const check = (root: string, refresh: boolean) => runAgent(['check', ...refreshArgs(refresh), '--format', 'json', '--root', root]);
+      const baselines = new Map([true, false].map((refresh) => [refresh, parseReport(check(clean.root, refresh).stdout)]));
       // What lets the other rows skip it: in the clean root, skipping it changes no other check.
       const other = (report: ReportJson) => [...byCheck(report)].filter(([id]) => id !== 'security-updates');
       t.same(other(baselines.get(false)!), other(baselines.get(true)!), 'clean root: skipping security-updates changes no other check');
       for (const problem of rowsFor(profile)) {
         t.test(problem.name, async (t) => {
           const { root, expected, secrets } = await makeSyntheticRoot(join(dir, problem.name), profile, [problem]);
-          const baselineReport = baselines.get(needsRefresh(problem))!;
+          const refresh = needsRefresh(problem);
+          const baselineReport = baselines.get(refresh)!;
           const baseline = byCheck(baselineReport);
-          const run = runAgent([...checkArgs(needsRefresh(problem)), '--root', root]);
+          const run = check(root, refresh);
           const report = parseReport(run.stdout);
           t.same(missingExpectations(report, expected), [], 'the expected findings are reported');
           const changed = [...byCheck(report)].filter(([id, state]) => baseline.get(id) !== state).map(([id]) => id);
