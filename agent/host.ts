@@ -3,9 +3,11 @@
 // must not hang the agent), and shared facts are computed once per run through memo().
 import { closeSync, constants, fstatSync, lstatSync, openSync, opendirSync, readdirSync, readSync, type Dir, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { PathLoopError, joinTargetPath, resolveTargetParts, type DirectoryCache } from './target-path.js';
+import { PathLoopError, joinTargetPath, resolveTarget, resolveTargetParts, splitTargetPath, type DirectoryCache } from './target-path.js';
+import { BoundedMap } from './bounded-map.js';
 import { commandLocale } from './locale.js';
 import { runCommand, type RunOptions, type RunResult } from './runner.js';
+import { append } from './append.js';
 
 export type TargetMode = 'live' | 'root';
 
@@ -103,10 +105,17 @@ export interface Unread {
   reason: string;
 }
 
-/** What every view of one target shares: computed facts and resolved directories. */
+// What the caches below hold at most: every home of the scale target (10,000, each listed by three
+// checks and resolved by six) at about 1 KB a home; past that the oldest go, so memory stays flat.
+const CACHED_DIRECTORIES = 32_768;
+const CACHED_LISTINGS = 16_384;
+
+/** What every view of one target shares: computed facts, resolved directories and listings. */
 interface SharedState {
   memos: Map<string, Promise<unknown>>;
   directories: DirectoryCache;
+  /** Listings of small directories by their path on this machine: every home is listed by several checks. */
+  listings: Map<string, Dirent[]>;
 }
 
 export interface HostSettings {
@@ -128,7 +137,7 @@ export class Host {
     readonly mode: TargetMode,
     readonly settings: HostSettings = { offline: false },
     private readonly runOptions: Partial<RunOptions> = {},
-    private readonly shared: SharedState = { memos: new Map(), directories: new Map() },
+    private readonly shared: SharedState = { memos: new Map(), directories: new BoundedMap(CACHED_DIRECTORIES), listings: new BoundedMap(CACHED_LISTINGS) },
   ) {}
 
   private get memos(): Map<string, Promise<unknown>> {
@@ -142,6 +151,15 @@ export class Host {
   /** A view for one check: the same target and facts, its own record of what could not be read. */
   forCheck(): Host {
     return new Host(this.root, this.mode, this.settings, this.runOptions, this.shared);
+  }
+
+  /**
+   * Forgets the resolved directories and listings (the memos stay): once the checks are done they
+   * only hold memory (10,000 homes: about 10 MB of heap) that the report is about to need.
+   */
+  forgetFileSystem(): void {
+    this.shared.directories.clear();
+    this.shared.listings.clear();
   }
 
   /** Path on this machine for a path inside the target. */
@@ -190,12 +208,48 @@ export class Host {
   // of 10,000 homes) find nothing, and an Error per miss was the cost.
   private async statAt(targetPath: string, follow: boolean): Promise<Stats | null> {
     try {
-      return lstatSync(this.hostPath(targetPath, follow), { throwIfNoEntry: false }) ?? null;
+      return this.statOf(targetPath, follow);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw new UnreadableError(targetPath, describeFsError(err));
     }
+  }
+
+  /** Opens a path resolved inside the target without following its last component: null when it
+   * does not exist, 'link' when the last component is a symbolic link. */
+  private openResolved(targetPath: string, followLast: boolean): number | null | 'link' {
+    let onHost: string;
+    try {
+      onHost = this.hostPath(targetPath, followLast);
+    } catch (err) {
+      throw new UnreadableError(targetPath, describeFsError(err));
+    }
+    // Synchronous system calls: thousands of small files (every .ssh of 10,000 homes) read through
+    // the thread pool left the agent mostly waiting (BENCHMARKS.md); each call here is short.
+    try {
+      // O_NONBLOCK so that opening a FIFO never waits for a writer; O_NOFOLLOW because the path
+      // is resolved inside the target and a link must not lead out of it.
+      return openSync(onHost, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      if (code === 'ELOOP') return 'link';
+      throw new UnreadableError(targetPath, describeFsError(err));
+    }
+  }
+
+  /** The stat of a path, reusing the lstat its resolution made or cached (a home is looked at by many checks). */
+  private statOf(targetPath: string, follow: boolean): Stats | null {
+    if (follow) {
+      const { parts, stats } = resolveTarget(this.root, targetPath, true, this.directories);
+      return stats ?? lstatSync(join(this.root, ...parts), { throwIfNoEntry: false }) ?? null;
+    }
+    // A directory resolved before under this very path (no link in its last component) is what lstat would say.
+    const key = joinTargetPath(splitTargetPath(targetPath));
+    const known = this.directories.get(key);
+    if (known?.stats && joinTargetPath(known.parts) === key) return known.stats;
+    return lstatSync(this.hostPath(targetPath, false), { throwIfNoEntry: false }) ?? null;
   }
 
   /**
@@ -212,25 +266,15 @@ export class Host {
    * when it is not a regular file or cannot be opened. The caller closes the descriptor.
    */
   private openRegular(targetPath: string, follow: boolean): { fd: number; size: number } | null {
-    let onHost: string;
-    try {
-      onHost = this.hostPath(targetPath, follow);
-    } catch (err) {
-      throw new UnreadableError(targetPath, describeFsError(err));
+    // Most files are no link: opened as named first (O_NOFOLLOW), and resolved further only when
+    // the open says the last component is a link (no lstat before every read of 10,000 homes).
+    let fd = this.openResolved(targetPath, false);
+    if (fd === 'link') {
+      if (!follow) throw new UnreadableError(targetPath, 'is a symbolic link (not followed)');
+      fd = this.openResolved(targetPath, true);
+      if (fd === 'link') throw new UnreadableError(targetPath, 'is a symbolic link (not followed)');
     }
-    // Synchronous system calls: thousands of small files (every .ssh of 10,000 homes) read through
-    // the thread pool left the agent mostly waiting (BENCHMARKS.md); each call here is short.
-    let fd: number;
-    try {
-      // O_NONBLOCK so that opening a FIFO never waits for a writer; O_NOFOLLOW because the
-      // path is already resolved inside the target and must not be swapped for a link.
-      fd = openSync(onHost, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-      if (code === 'ELOOP') throw new UnreadableError(targetPath, 'is a symbolic link (not followed)');
-      throw new UnreadableError(targetPath, describeFsError(err));
-    }
+    if (fd === null) return null;
     try {
       const stats = fstatSync(fd);
       if (!stats.isFile()) throw new UnreadableError(targetPath, `is a ${fileKind(stats)}, not a regular file`);
@@ -336,29 +380,37 @@ export class Host {
 
   /** Names in a directory, or null when it does not exist. */
   async list(targetPath: string): Promise<string[] | null> {
-    let names: string[];
-    try {
-      names = readdirSync(this.hostPath(targetPath, true));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-      throw new UnreadableError(targetPath, describeFsError(err));
-    }
-    return names.sort();
+    const entries = await this.listEntries(targetPath);
+    return entries === null ? null : entries.map((entry) => entry.name).sort();
   }
 
   /**
    * Entries of a directory with their type as the directory records it (no stat per entry: a home
    * of 10,000 is looked at for a few names), or null when it does not exist.
    */
-  async listEntries(targetPath: string): Promise<Dirent[] | null> {
+  async listEntries(targetPath: string): Promise<readonly Dirent[] | null> {
     try {
-      return readdirSync(this.hostPath(targetPath, true), { withFileTypes: true });
+      const hostDir = this.hostPath(targetPath, true);
+      return this.shared.listings.get(hostDir) ?? this.keepListing(hostDir, readdirSync(hostDir, { withFileTypes: true }));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw new UnreadableError(targetPath, describeFsError(err));
     }
+  }
+
+  /** Keeps the listing of a directory for the other checks; a large one is not kept (its size is the reader's). */
+  private keepListing(hostDir: string, entries: Dirent[]): Dirent[] {
+    if (entries.length <= KEPT_LISTING_ENTRIES) this.shared.listings.set(hostDir, entries);
+    return entries;
+  }
+
+  /** A walked directory's entries: the kept listing, or read at once when small (and kept), else streamed. */
+  private direntsOf(hostDir: string, size: number): Iterable<Dirent> {
+    const kept = this.shared.listings.get(hostDir);
+    if (kept) return kept;
+    if (size > 0 && size <= SMALL_DIRECTORY_BYTES) return this.keepListing(hostDir, readdirSync(hostDir, { withFileTypes: true }));
+    return streamDirents(opendirSync(hostDir));
   }
 
   /**
@@ -368,7 +420,7 @@ export class Host {
    */
   async *walk(targetPath: string, prune?: (path: string) => boolean): AsyncGenerator<WalkEntry | WalkError> {
     const start = this.canonical(targetPath);
-    const stack: { path: string; size: number }[] = [{ path: start, size: directorySize(join(this.root, start)) }];
+    const stack: { path: string; size: number }[] = [{ path: start, size: this.directorySize(start) }];
     while (stack.length > 0) {
       const { path: dirPath, size } = stack.pop() as { path: string; size: number };
       let names: Iterable<string>;
@@ -399,7 +451,7 @@ export class Host {
       } catch (err) {
         yield { path: dirPath, error: describeFsError(err) };
       }
-      stack.push(...subdirs.reverse());
+      append(stack, subdirs.reverse());
     }
   }
 
@@ -416,7 +468,7 @@ export class Host {
       let entries: Iterable<Dirent>;
       try {
         const hostDir = join(this.root, dirPath);
-        entries = direntsOf(hostDir, directorySize(hostDir));
+        entries = this.direntsOf(hostDir, this.directorySize(dirPath));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (dirPath === start && (code === 'ENOENT' || code === 'ENOTDIR')) return;
@@ -443,7 +495,24 @@ export class Host {
       } catch (err) {
         yield { path: dirPath, error: describeFsError(err) };
       }
-      stack.push(...subdirs.reverse());
+      append(stack, subdirs.reverse());
+    }
+  }
+
+  /**
+   * The size of a directory met by a walk (its path resolved, no link in it): from the cache when
+   * another check resolved it, else one lstat, kept for the checks that look at it next. 0 (so it
+   * is streamed) when it cannot be had here: listing it says why.
+   */
+  private directorySize(path: string): number {
+    const known = this.directories.get(path);
+    if (known?.stats && joinTargetPath(known.parts) === path) return known.stats.size;
+    try {
+      const stats = lstatSync(join(this.root, path));
+      if (stats.isDirectory()) this.directories.set(path, { parts: splitTargetPath(path), stats });
+      return stats.size;
+    } catch {
+      return 0;
     }
   }
 
@@ -458,17 +527,14 @@ export class Host {
 // size that grows with their entries (ext4 and xfs blocks, btrfs name bytes, tmpfs 20 bytes an entry);
 // a size of 0 (procfs, some FUSE) says nothing, so such a directory is streamed like a large one.
 const SMALL_DIRECTORY_BYTES = 32 * 1024;
+// Listings kept for other checks hold at most this many entries each (a home, a .ssh, /etc), so a run
+// over 10,000 homes keeps a few MB.
+const KEPT_LISTING_ENTRIES = 1024;
 
 /** The names in a directory: listed at once when it is known to be small, else streamed a batch at a time. */
 function entryNames(hostDir: string, size: number): Iterable<string> {
   if (size > 0 && size <= SMALL_DIRECTORY_BYTES) return readdirSync(hostDir);
   return streamNames(opendirSync(hostDir));
-}
-
-/** A directory's entries with their types: at once when it is known to be small, else streamed. */
-function direntsOf(hostDir: string, size: number): Iterable<Dirent> {
-  if (size > 0 && size <= SMALL_DIRECTORY_BYTES) return readdirSync(hostDir, { withFileTypes: true });
-  return streamDirents(opendirSync(hostDir));
 }
 
 function* streamDirents(dir: Dir): Generator<Dirent> {
@@ -479,7 +545,8 @@ function* streamDirents(dir: Dir): Generator<Dirent> {
   }
 }
 
-function kindOfDirent(dirent: Dirent): EntryKind | null {
+/** What a listed entry is, or null when the file system did not record it (DT_UNKNOWN): only a stat says. */
+export function kindOfDirent(dirent: Dirent): EntryKind | null {
   if (dirent.isFile()) return 'file';
   if (dirent.isDirectory()) return 'directory';
   if (dirent.isSymbolicLink()) return 'symlink';
@@ -489,15 +556,6 @@ function kindOfDirent(dirent: Dirent): EntryKind | null {
 
 function kindOfStats(stats: Stats): EntryKind {
   return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : stats.isSymbolicLink() ? 'symlink' : 'other';
-}
-
-/** A directory's own size, or 0 (streamed) when it cannot be had here: listing it says why. */
-function directorySize(hostDir: string): number {
-  try {
-    return lstatSync(hostDir).size;
-  } catch {
-    return 0;
-  }
 }
 
 function* streamNames(dir: Dir): Generator<string> {

@@ -114,6 +114,28 @@ t.test('stat and lstat', async (t) => {
   t.equal((await host.stat('/link'))?.size, 1, 'the target root file, not the host one');
 });
 
+t.test('resolved directories and listings are shared by the views of one run', async (t) => {
+  const root = tempRoot(t, { 'home/alice/.bashrc': 'a\n', 'srv/real/f': 'r\n' });
+  symlinkSync('/srv/real', join(root, 'home/bob'));
+  symlinkSync('.bashrc', join(root, 'home/alice/rc'));
+  const first = new Host(root, 'root');
+  const second = first.forCheck();
+  t.ok((await first.stat('/home/alice'))?.isDirectory(), 'a directory, resolved once');
+  t.ok((await second.lstat('/home/alice'))?.isDirectory(), 'lstat of the same path from the cache: the same directory');
+  t.ok((await first.stat('/home/bob'))?.isDirectory(), 'stat follows the link to a directory');
+  t.ok((await second.lstat('/home/bob'))?.isSymbolicLink(), 'lstat of the link after its target was cached: still the link');
+  t.same(await second.list('/home/bob'), ['f'], 'the link lists its target');
+  t.equal(await first.readText('/home/alice/rc'), 'a\n', 'a link in the last component is followed inside the root');
+  t.same(await first.list('/home/alice'), ['.bashrc', 'rc']);
+  writeFileSync(join(root, 'home/alice/later'), '');
+  t.same(await second.list('/home/alice'), ['.bashrc', 'rc'], 'a listing is made once per run (a check run does not change the target)');
+  const fresh = new Host(root, 'root');
+  t.same(await fresh.list('/home/alice'), ['.bashrc', 'later', 'rc'], 'a new Host lists again (cleanup re-checks with one)');
+  const walked: string[] = [];
+  for await (const entry of fresh.forCheck().walkKinds('/home')) if (!isWalkError(entry)) walked.push(`${entry.path}:${entry.kind}`);
+  t.same(walked.sort(), ['/home/alice/.bashrc:file', '/home/alice/later:file', '/home/alice/rc:symlink', '/home/alice:directory', '/home/bob:symlink'].sort(), 'a walk uses the same listings');
+});
+
 t.test('list', async (t) => {
   const root = tempRoot(t, { 'etc/b': '', 'etc/a': '', 'etc/c/d': '', 'etc/file': '' });
   symlinkSync('/etc', join(root, 'etc-link'));
