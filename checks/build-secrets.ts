@@ -20,6 +20,7 @@ import { couldNotCheck, problem } from '../agent/findings.js';
 import type { Host } from '../agent/host.js';
 import { defineCheck } from '../agent/check.js';
 import type { Finding } from '../agent/types.js';
+import { append } from '../agent/append.js';
 
 // DigitalOcean's 1-Click images write their generated passwords here at first boot.
 const DIGITALOCEAN_PASSWORD = '/root/.digitalocean_password';
@@ -139,7 +140,7 @@ export const buildSecrets = defineCheck({
     }
     const listing = await filesOfTrees(host, TREES);
     const listed = new Set(listing.files.filter((path) => HOME_FILES.some(({ name }) => path.endsWith(`/${name}`))));
-    findings.push(...(await findInHomes(host, (home, owner) => inspectHome(host, listing, listed, home.path, owner))));
+    append(findings, await findInHomes(host, (home, owner) => inspectHome(host, listing, listed, home.path, owner)));
     for (const file of listing.files) {
       if (!isApplicationFile(file)) continue;
       try {

@@ -28,6 +28,7 @@ import type { Host } from '../agent/host.js';
 import { defineCheck } from '../agent/check.js';
 import type { Finding } from '../agent/types.js';
 import { packageAdapter } from '../distros/package-adapter.js';
+import { append } from '../agent/append.js';
 
 interface Context {
   host: Host;
@@ -237,7 +238,7 @@ export const firewall = defineCheck({
     if (enabled.length === 0 && !explained) {
       findings.push(problem('warn', 'no-firewall', 'no firewall (ufw, firewalld, nftables, iptables or csf) is enabled at boot'));
     }
-    if (host.mode === 'live') findings.push(...(await runtimeFindings(host, evaluations)));
+    if (host.mode === 'live') append(findings, await runtimeFindings(host, evaluations));
     if (findings.length > 0) return { findings };
     return { summary: enabled.map((e) => e.summary).join('; '), findings };
   },

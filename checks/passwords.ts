@@ -7,6 +7,7 @@ import { fixes } from '../agent/cleanup/actions.js';
 import { at, subjectOf } from '../agent/fix-inputs.js';
 import { defineCheck } from '../agent/check.js';
 import type { Finding } from '../agent/types.js';
+import { append } from '../agent/append.js';
 
 const SHADOW = '/etc/shadow';
 // Left by an edit that was killed before its rename (see agent/cleanup/account-edit.ts).
@@ -87,7 +88,7 @@ export const passwords = defineCheck({
     }
     for (const backup of BACKUPS) {
       try {
-        findings.push(...(await backupFindings(host, backup)));
+        append(findings, await backupFindings(host, backup));
       } catch (err) {
         findings.push(couldNotCheck(err));
       }

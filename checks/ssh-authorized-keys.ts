@@ -8,6 +8,7 @@ import { fixes } from '../agent/cleanup/actions.js';
 import { at } from '../agent/fix-inputs.js';
 import { defineCheck } from '../agent/check.js';
 import type { Finding } from '../agent/types.js';
+import { append } from '../agent/append.js';
 
 /**
  * The keys sshd would accept from one file. A link is followed inside the image, as sshd follows
@@ -60,7 +61,7 @@ export const sshAuthorizedKeys = defineCheck({
     const findings: Finding[] = [];
     for (const { path, users } of await authorizedKeysFiles(host)) {
       try {
-        findings.push(...(await inspectKeysFile(host, path, users.join(', '))));
+        append(findings, await inspectKeysFile(host, path, users.join(', ')));
       } catch (err) {
         findings.push(couldNotCheck(err, path));
       }

@@ -9,6 +9,7 @@ import { couldNotCheck, problem } from '../agent/findings.js';
 import { isWalkError, type Host } from '../agent/host.js';
 import { defineCheck } from '../agent/check.js';
 import type { Finding } from '../agent/types.js';
+import { append } from '../agent/append.js';
 
 // Debian's ssl-cert package makes this pair when it is installed (and so at build time).
 const SNAKEOIL_KEY = '/etc/ssl/private/ssl-cert-snakeoil.key';
@@ -110,7 +111,7 @@ export const tlsKeys = defineCheck({
     } catch (err) {
       findings.push(couldNotCheck(err, SNAKEOIL_KEY));
     }
-    findings.push(...(await inspectLetsEncrypt(host)));
+    append(findings, await inspectLetsEncrypt(host));
     const keys: Finding[] = [];
     for (const file of (await filesOfTrees(host, KEY_TREES)).files) {
       if (file === SNAKEOIL_KEY || NOT_HERE.some((dir) => isUnder(file, dir))) continue;
@@ -123,7 +124,7 @@ export const tlsKeys = defineCheck({
     }
     // Looked up only when there are keys (most images have none): 10,000 homes cost an lstat each.
     const sshDirs = keys.length > 0 ? await linkedSshDirectories(host, findings) : [];
-    findings.push(...keys.filter((key) => !sshDirs.some((dir) => isUnder(key.path ?? '', dir))));
+    append(findings, keys.filter((key) => !sshDirs.some((dir) => isUnder(key.path ?? '', dir))));
     const problems = findings.filter((f) => f.status !== 'error').length;
     return { summary: problems === 0 ? 'no private TLS key found' : `${count(problems, 'private key or certificate', 'private keys or certificates')} every Droplet would share`, findings };
   },

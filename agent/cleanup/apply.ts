@@ -12,6 +12,7 @@ import type { Guard } from './guard.js';
 import { packageCommand } from './records.js';
 import { reclaimFreeSpace, type ReclaimOptions } from './reclaim.js';
 import { zeroFreeSpace } from './zero-fill.js';
+import { append } from '../append.js';
 
 const PACKAGE_COMMAND_TIMEOUT_MS = 60 * 60 * 1000;
 
@@ -47,7 +48,7 @@ function removeTree(hostPath: string, guard: Guard): string[] {
     return [];
   }
   const kept: string[] = [];
-  for (const name of readdirSync(hostPath)) kept.push(...removeTree(join(hostPath, name), guard));
+  for (const name of readdirSync(hostPath)) append(kept, removeTree(join(hostPath, name), guard));
   if (kept.length === 0) rmdirSync(hostPath);
   return kept;
 }

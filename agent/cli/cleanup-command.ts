@@ -19,6 +19,7 @@ import type { Invocation, OptionValues } from './commands.js';
 import { onImage } from '../image/image-option.js';
 import { openSession, refreshHost, reportOf, sessionOptionsOf, type Session, type SessionOptions } from './session.js';
 import { IncompleteError, UsageError } from './usage-error.js';
+import { append } from '../append.js';
 
 const inStages = (stages: readonly Stage[]) => (action: PlannedAction) => stages.includes(KINDS[action.kind].stage);
 
@@ -68,8 +69,8 @@ async function applyInRounds(session: Session, values: OptionValues, plan: Plann
   }
   const steps = requestedSteps(session, values);
   const beforeRecheck = [...rest, ...steps.filter((a) => a.kind !== 'remove-self')];
-  records.push(...(await execute(await executeOptions(session, values, true), beforeRecheck)));
-  actions.push(...beforeRecheck);
+  append(records, await execute(await executeOptions(session, values, true), beforeRecheck));
+  append(actions, beforeRecheck);
   return { records, actions };
 }
 
@@ -118,8 +119,8 @@ async function cleanup({ values, color }: Invocation, options: SessionOptions): 
     refreshHost(session);
     const afterReports = await checkAll(session);
     const selfStep = requestedSteps(session, values).filter((a) => a.kind === 'remove-self');
-    records.push(...(await execute(await executeOptions(session, values, true), selfStep)));
-    actions.push(...selfStep);
+    append(records, await execute(await executeOptions(session, values, true), selfStep));
+    append(actions, selfStep);
     const after = await reportOf(session, afterReports);
     const output: CleanupOutput = {
       json: { schemaVersion: 1, mode: 'apply', actions: records, after },

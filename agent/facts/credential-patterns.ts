@@ -2,6 +2,7 @@
 // publish, and the placeholders that look like secrets and are not (the tools' stores are in
 // credential-stores.ts). Data only: agent/facts/credential-scan.ts reads files, checks/credentials.ts
 // makes findings. Nothing here keeps a value beyond the call.
+import { append } from '../append.js';
 
 /** One secret found in a file: its line (1-based; null when the file has no lines, a database) and value. */
 export interface SecretHit {
@@ -149,7 +150,7 @@ export function findTokens(text: string, privateKeys: boolean): TokenHit[] {
       found.push({ kind: pattern.kind, line: lineOf(text, match.index), value, privateKey: pattern.privateKey === true });
     }
     // The companion is looked for only when there is something it would complete.
-    if (found.length > 0 && (!pattern.companion || hasCompanion(text, pattern.companion))) hits.push(...found);
+    if (found.length > 0 && (!pattern.companion || hasCompanion(text, pattern.companion))) append(hits, found);
   }
   return hits;
 }

@@ -3,6 +3,7 @@ import type { ActionRecord } from '../cleanup/actions.js';
 import type { CleanupOutput } from '../cleanup/output.js';
 import type { Report } from '../report.js';
 import { printable } from './escape.js';
+import { append } from '../append.js';
 
 const MARKS: Record<ActionRecord['status'], string> = { planned: '*', done: '+', failed: 'x', skipped: '-' };
 
@@ -23,9 +24,9 @@ function renderPlan(output: CleanupOutput): string {
   const { actions } = output.json;
   const planned = actions.filter((r) => r.status === 'planned').length;
   const lines = [`Cleanup plan for ${printable(output.target)} (nothing was changed; run with --yes to apply):`, ''];
-  lines.push(...actionLines(output, false));
+  append(lines, actionLines(output, false));
   if (actions.length === 0) lines.push('  nothing to do');
-  lines.push(...unfixedLines(output));
+  append(lines, unfixedLines(output));
   lines.push('', `${planned} action${planned === 1 ? '' : 's'} planned, ${actions.length - planned} skipped.`);
   if (actions.some((r) => r.kind === 'run' && r.status === 'planned')) lines.push('After the package steps the checks run again, and what the packages wrote (logs, caches) is cleaned too.');
   return lines.join('\n') + '\n';

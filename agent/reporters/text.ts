@@ -4,6 +4,7 @@ import type { CheckModule, CheckReport, Status } from '../types.js';
 import { renderCleanup } from './cleanup-text.js';
 import { printable } from './escape.js';
 import type { RenderContext, Reporter } from './types.js';
+import { append } from '../append.js';
 
 const ORDER: Status[] = ['fail', 'error', 'warn', 'skip', 'pass'];
 const COLOURS: Record<Status, string> = { fail: '31', error: '35', warn: '33', skip: '2', pass: '32' };
@@ -44,7 +45,7 @@ export const textReporter: Reporter = {
     const lines = [`${report.agent.name} ${report.agent.version}: ${printable(distro.name)} (${distro.family}, ${distro.packageManager}) on ${printable(where)}`, ''];
     for (const status of ORDER) {
       const group = report.checks.filter((check) => check.status === status);
-      for (const check of group) lines.push(...describeCheck(check, context));
+      for (const check of group) append(lines, describeCheck(check, context));
       if (group.length > 0) lines.push('');
     }
     const counts = ORDER.map((status) => `${report.summary[status]} ${status}`).join(', ');

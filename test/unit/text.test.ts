@@ -87,6 +87,15 @@ t.test('colour: ANSI codes on status labels and the verdict, still no raw ESC fr
   t.equal(coloured.replace(/\u001b\[\d+m/g, ''), plain, 'the same text once the colour codes are removed');
 });
 
+t.test('a check with 200,000 findings (a tree of log files): every line, no stack overflow', async (t) => {
+  const many = Array.from({ length: 200_000 }, (_, i) => f('warn', 'log file, 1.0 KiB', `/var/log/app/${i}.log`));
+  const big: CheckReport = { id: 'warns', title: 'W', status: 'warn', summary: `${many.length} log files`, durationMs: 1, findings: many };
+  const text = textReporter.report({ ...report, checks: [big], summary: { pass: 0, warn: 1, fail: 0, skip: 0, error: 0 }, verdict: 'warn' }, { color: false, modules });
+  const lines = text.split('\n');
+  t.equal(lines.filter((line) => line.startsWith('      - log file')).length, many.length);
+  t.ok(lines.includes('      - log file, 1.0 KiB [/var/log/app/199999.log]'), 'the last one too');
+});
+
 const PRINTABLE: ReadonlyArray<[string, string]> = [
   ['plain /path', 'plain /path'],
   ['a\nb', 'a\\nb'],

@@ -4,6 +4,7 @@
 import type { Host } from '../../host.js';
 import { expandInclude } from '../include-glob.js';
 import { parseNftRuleset, type NftInputChain } from './nftables.js';
+import { append } from '../../append.js';
 
 const MAX_DEPTH = 8;
 const MAX_FILES = 64;
@@ -17,7 +18,7 @@ export async function readNftInputChains(host: Host, path: string): Promise<NftI
     const text = await host.readText(file, { maxBytes: 4 * 1024 * 1024 });
     if (text === null) return false;
     const ruleset = parseNftRuleset(text);
-    chains.push(...ruleset.inputChains);
+    append(chains, ruleset.inputChains);
     for (const include of ruleset.includes) for (const included of await expandInclude(host, include, '/etc')) await visit(included, depth + 1);
     return true;
   };
