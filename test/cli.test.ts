@@ -103,6 +103,20 @@ t.test('--only and --skip select checks; --strict turns warnings into exit 1', a
   t.equal(runAgent(['check', '--root', root, '--strict']).code, 1);
 });
 
+t.test('a report longer than a pipe holds reaches the reader whole (the agent waits for it before exiting)', async (t) => {
+  const dir = t.testdir();
+  const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  mkdirSync(join(root, 'var/log/app'));
+  // 3,000 log findings: about 200 KB of text and 700 KB of JSON, more than the 64 KiB a pipe takes at once.
+  for (let i = 0; i < 3000; i++) writeFileSync(join(root, `var/log/app/service-${i}.log`), 'x'.repeat(100));
+  const text = runAgent(['check', '--root', root, '--only', 'log-files']);
+  t.ok(text.stdout.length > 128 * 1024, `${text.stdout.length} bytes of text`);
+  t.match(text.stdout, /Verdict: WARN\n$/, 'the text ends with its verdict');
+  const json = parseReport(runAgent(['check', '--root', root, '--only', 'log-files', '--format', 'json']).stdout);
+  t.equal(json.checks[0].findings.length, 3000, 'the JSON parses, with every finding');
+});
+
 t.test('colour only when asked for', async (t) => {
   const dir = t.testdir();
   const { root } = await makeSyntheticRoot(join(dir, 'root'), ubuntu, []);
