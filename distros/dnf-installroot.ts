@@ -43,7 +43,7 @@ async function copyFiles(from: string, to: string): Promise<number> {
 async function seedCache(host: Host, cacheDir: string): Promise<{ repos: number; newest: number }> {
   let repos = 0;
   let newest = 0;
-  const names = await host.list('/var/cache/dnf').catch(() => null);
+  const names = await host.list('/var/cache/dnf');
   for (const name of names ?? []) {
     const repodata = await realDir(host, `/var/cache/dnf/${name}/repodata`);
     if (!repodata || !(await exists(join(repodata, 'repomd.xml')))) continue;
@@ -61,7 +61,11 @@ async function restoreTimes(host: Host, path: string, atimeNs: bigint, mtimeNs: 
   const m = await host.run('touch', ['-c', '-m', '-d', atNs(mtimeNs), path], { timeoutMs: 30_000 });
   const a = await host.run('touch', ['-c', '-a', '-d', atNs(atimeNs), path], { timeoutMs: 30_000 });
   if (m.code !== 0 || a.code !== 0) {
-    await utimes(path, Number(atimeNs) / 1e9, Number(mtimeNs) / 1e9).catch(() => undefined);
+    try {
+      await utimes(path, Number(atimeNs) / 1e9, Number(mtimeNs) / 1e9);
+    } catch {
+      // A write that restores what dnf's scratch files touched, not a read: the scan's verdict stands.
+    }
   }
 }
 
@@ -103,13 +107,14 @@ export async function scanRoot(host: Host, options: ScanOptions): Promise<Update
     await copyFiles(dbIn, join(root, dbCopy));
     await writeFile(join(scratch, '.rpmmacros'), `%_dbpath ${dbCopy}\n`);
 
-    const config = (await host.stat('/etc/dnf/dnf.conf').catch(() => null))?.isFile() ? host.hostPath('/etc/dnf/dnf.conf')
-      : (await host.stat('/etc/yum.conf').catch(() => null))?.isFile() ? host.hostPath('/etc/yum.conf')
+    const config = (await host.stat('/etc/dnf/dnf.conf'))?.isFile() ? host.hostPath('/etc/dnf/dnf.conf')
+      : (await host.stat('/etc/yum.conf'))?.isFile() ? host.hostPath('/etc/yum.conf')
       : join(scratch, 'empty.conf');
     if (config.endsWith('empty.conf')) await writeFile(config, '[main]\n');
     const reposdirs: string[] = [];
     for (const d of ['/etc/yum.repos.d', '/etc/yum/repos.d', '/etc/distro.repos.d']) {
-      const st = await host.stat(d).catch(() => null);
+      // Unreadable is an error (UnreadableError), never "no repositories": that would list no updates.
+      const st = await host.stat(d);
       if (st?.isDirectory()) reposdirs.push(host.hostPath(d));
     }
     // An empty reposdir would fall back to the host's; an empty directory means "none".

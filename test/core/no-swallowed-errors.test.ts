@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { REPO } from '../helpers/agent.js';
 
 const SWALLOWED = /\.catch\(\s*(?:\(\s*\w*\s*\)|\w+)\s*=>\s*(?:null|undefined|\[\]|false|''|\{\s*\})\s*\)/;
-const DIRS = ['checks', 'agent/facts'];
+const DIRS = ['checks', 'agent/facts', 'distros'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
