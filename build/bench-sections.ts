@@ -15,3 +15,14 @@ export function replaceSection(markdown: string, section: readonly string[]): st
   const at = anchor < 0 ? lines.length : anchor;
   return [...lines.slice(0, at), ...section, ...lines.slice(at)].join('\n');
 }
+
+/** The markdown with the rows of the Targets table named by `rows` (their first cell) replaced. */
+export function replaceTargetRows(markdown: string, rows: readonly (readonly string[])[]): string {
+  const lines = markdown.split('\n');
+  for (const row of rows) {
+    const at = lines.findIndex((line) => line.startsWith(`| ${row[0]} |`));
+    if (at < 0) throw new Error(`BENCHMARKS.md has no target row ${row[0]}: run the whole benchmark first`);
+    lines[at] = `| ${row.join(' | ')} |`;
+  }
+  return lines.join('\n');
+}
