@@ -124,8 +124,6 @@ async function runOne(host: Host, module: CheckModule, options: EngineOptions): 
   }
 }
 
-export async function runChecks(host: Host, modules: readonly CheckModule[], options: EngineOptions): Promise<CheckReport[]> {
-  const reports = await Promise.all(modules.map((module) => runOne(host, module, options)));
-  
-  return reports;
+export function runChecks(host: Host, modules: readonly CheckModule[], options: EngineOptions): Promise<CheckReport[]> {
+  return Promise.all(modules.map((module) => runOne(host, module, options)));
 }

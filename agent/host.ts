@@ -153,15 +153,6 @@ export class Host {
     return new Host(this.root, this.mode, this.settings, this.runOptions, this.shared);
   }
 
-  /**
-   * Forgets the resolved directories and listings (the memos stay): once the checks are done they
-   * only hold memory (10,000 homes: about 10 MB of heap) that the report is about to need.
-   */
-  forgetFileSystem(): void {
-    this.shared.directories.clear();
-    this.shared.listings.clear();
-  }
-
   /** Path on this machine for a path inside the target. */
   hostPath(targetPath: string, follow = true): string {
     return join(this.root, ...resolveTargetParts(this.root, targetPath, follow, this.directories));
@@ -246,9 +237,8 @@ export class Host {
       return stats ?? lstatSync(join(this.root, ...parts), { throwIfNoEntry: false }) ?? null;
     }
     // A directory resolved before under this very path (no link in its last component) is what lstat would say.
-    const key = joinTargetPath(splitTargetPath(targetPath));
-    const known = this.directories.get(key);
-    if (known?.stats && joinTargetPath(known.parts) === key) return known.stats;
+    const known = this.knownDirectory(joinTargetPath(splitTargetPath(targetPath)));
+    if (known) return known;
     return lstatSync(this.hostPath(targetPath, false), { throwIfNoEntry: false }) ?? null;
   }
 
@@ -505,8 +495,8 @@ export class Host {
    * is streamed) when it cannot be had here: listing it says why.
    */
   private directorySize(path: string): number {
-    const known = this.directories.get(path);
-    if (known?.stats && joinTargetPath(known.parts) === path) return known.stats.size;
+    const known = this.knownDirectory(path);
+    if (known) return known.size;
     try {
       const stats = lstatSync(join(this.root, path));
       if (stats.isDirectory()) this.directories.set(path, { parts: splitTargetPath(path), stats });
@@ -514,6 +504,12 @@ export class Host {
     } catch {
       return 0;
     }
+  }
+
+  /** The lstat of a directory resolved before under exactly this path (no link in it), if any. */
+  private knownDirectory(path: string): Stats | undefined {
+    const known = this.directories.get(path);
+    return known?.stats && joinTargetPath(known.parts) === path ? known.stats : undefined;
   }
 
   /** Runs a command on this machine through the one runner (timeouts, captured output). */

@@ -101,6 +101,6 @@ function resolveFrom(root: string, resolved: string[], pending: string[], follow
     if (target.startsWith('/')) resolved.length = 0;
     pending.unshift(...splitTargetPath(target));
   }
-  // Only the stat of the last component resolved describes the result.
-  return pending.length === 0 && stats !== undefined ? { parts: resolved, stats } : { parts: resolved };
+  // Set only when the last component resolved was looked at and is no link: it describes the result.
+  return stats ? { parts: resolved, stats } : { parts: resolved };
 }
