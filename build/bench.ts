@@ -516,6 +516,14 @@ function writeReport(
 
 // ---------------------------------------------------------------------------------------------
 
+/** A BENCH_ONLY run: rewrites its part of BENCHMARKS.md and prints the targets it measured. */
+function rewriteOnly(what: string, rewrite: (markdown: string) => string): void {
+  const file = join(REPO, 'BENCHMARKS.md');
+  writeFileSync(file, rewrite(readFileSync(file, 'utf8')));
+  log(`rewrote ${what} of BENCHMARKS.md`);
+  for (const t of targets) process.stdout.write(`${verdict(t).replace(/\*/g, '')}  ${t.name}: ${t.measured}\n`);
+}
+
 async function main(): Promise<void> {
   if (!existsSync(AGENT) || !existsSync(PLAIN)) throw new Error('dist/agent or dist/agent-plain is missing: run node build/build.mjs --also-plain first (npm run bench does)');
   if (process.getuid?.() !== 0) throw new Error('the benchmark needs root (the real root runs in namespaces, chrooted)');
@@ -530,29 +538,21 @@ async function main(): Promise<void> {
     if (process.env.BENCH_ONLY === 'portable') {
       const bookworm = await bookwormRoot(base);
       const results = await beforeAndAfter(bookworm, work, info);
-      writeFileSync(join(REPO, 'BENCHMARKS.md'), replaceSection(readFileSync(join(REPO, 'BENCHMARKS.md'), 'utf8'), portableSection(results)));
-      log('rewrote section 6 of BENCHMARKS.md');
-      for (const t of targets) process.stdout.write(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.measured}\n`);
-      return;
+      return rewriteOnly('section 6', (markdown) => replaceSection(markdown, portableSection(results)));
     }
     if (process.env.BENCH_ONLY === 'realistic') {
       const dir = join(base, 'realistic');
       const realistic = await realisticRootBench(dir, work, AGENT, QUICK, log);
       await realisticTargets(realistic, dir);
-      let markdown = replaceSection(readFileSync(join(REPO, 'BENCHMARKS.md'), 'utf8'), realisticSection(realistic));
-      markdown = replaceTargetRows(markdown, targets.map((t) => [t.name, t.goal, `${t.measured} (${new Date().toISOString().slice(0, 10)}, \`BENCH_ONLY=realistic\`)`, verdict(t)]));
-      writeFileSync(join(REPO, 'BENCHMARKS.md'), markdown);
-      log('rewrote section 2b and its targets in BENCHMARKS.md');
-      for (const t of targets) process.stdout.write(`${verdict(t).replace(/\*/g, '')}  ${t.name}: ${t.measured}\n`);
-      return;
+      const dated = (t: Target) => `${t.measured} (${new Date().toISOString().slice(0, 10)}, \`BENCH_ONLY=realistic\`)`;
+      return rewriteOnly('section 2b and its targets', (markdown) =>
+        replaceTargetRows(replaceSection(markdown, realisticSection(realistic)), targets.map((t) => [t.name, t.goal, dated(t), verdict(t)])),
+      );
     }
     if (process.env.BENCH_ONLY === 'secrets') {
       const results = await measureSecrets(base, work, AGENT, QUICK, log);
       for (const t of secretsTargets(results)) target(t.name, t.goal, t.measured, t.pass);
-      writeFileSync(join(REPO, 'BENCHMARKS.md'), replaceSection(readFileSync(join(REPO, 'BENCHMARKS.md'), 'utf8'), secretsSection(results)));
-      log('rewrote section 7 of BENCHMARKS.md');
-      for (const t of targets) process.stdout.write(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.measured}\n`);
-      return;
+      return rewriteOnly('section 7', (markdown) => replaceSection(markdown, secretsSection(results)));
     }
     const start = await startup(work);
     const bookworm = await bookwormRoot(base);
