@@ -277,19 +277,20 @@ export class Host {
   }
 
   /**
-   * Opens a regular file without following a link and reads it whole only when `wanted` accepts
-   * its size (the stat comes with the open: no lstat first). Null when it does not exist; bytes
-   * null when it was not read.
+   * Opens a regular file without following a link and reads it (whole, or its first `maxBytes`)
+   * only when `wanted` accepts its size (the stat comes with the open: no lstat first). Null when
+   * it does not exist; bytes null when it was not read.
    */
-  async readIfWanted(targetPath: string, wanted: (size: number) => boolean): Promise<{ size: number; bytes: Buffer | null } | null> {
+  async readIfWanted(targetPath: string, wanted: (size: number) => boolean, options: { maxBytes?: number } = {}): Promise<{ size: number; bytes: Buffer | null } | null> {
     const file = this.openRegular(targetPath, false);
     if (file === null) return null;
     try {
       if (!wanted(file.size)) return { size: file.size, bytes: null };
-      const buf = Buffer.alloc(file.size);
+      const size = Math.min(file.size, options.maxBytes ?? file.size);
+      const buf = Buffer.alloc(size);
       let offset = 0;
-      while (offset < file.size) {
-        const bytesRead = readSync(file.fd, buf, offset, file.size - offset, offset);
+      while (offset < size) {
+        const bytesRead = readSync(file.fd, buf, offset, size - offset, offset);
         if (bytesRead === 0) break;
         offset += bytesRead;
       }
