@@ -28,6 +28,12 @@ source "digitalocean" "marketplace" {
 build {
   sources = ["source.digitalocean.marketplace"]
 
+  # First, let the Droplet's first boot finish: cloud-init's last stages run after sshd is up, hold
+  # apt's lock while they do and write logs that cleanup must come after.
+  provisioner "shell" {
+    inline = ["cloud-init status --wait > /dev/null || true"]
+  }
+
   # Your application.
   provisioner "shell" {
     inline = ["apt-get update", "DEBIAN_FRONTEND=noninteractive apt-get -y install nginx"]

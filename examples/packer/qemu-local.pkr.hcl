@@ -149,6 +149,13 @@ build {
     destination = "/tmp/agent"
   }
 
+  # sshd is up before cloud-init's last stages (modules:config and :final) have run: they still
+  # write their logs and instance state. Wait for them, or cleanup races them and the check after
+  # finds a fresh log. cloud-init's own errors are not this step's business (|| true).
+  provisioner "shell" {
+    inline = ["cloud-init status --wait > /dev/null || true"]
+  }
+
   # Upgrade, purge the DigitalOcean agent, remove passwords, keys (Packer's too), histories, logs...
   # then check again. A failed action or a check that still fails makes this step fail.
   provisioner "shell" {
