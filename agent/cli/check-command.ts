@@ -1,20 +1,28 @@
 // `agent check`: run the checks on the target, render the report, exit with the verdict's code.
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { CHECKS_BY_ID } from '../../checks/index.js';
 import { runChecks } from '../engine.js';
-import { exitCodeOf } from '../report.js';
+import { exitCodeOf, type Report } from '../report.js';
 import { reporterFor } from '../reporters/index.js';
-import { toJson } from '../reporters/json.js';
+import { jsonChunks, writeInBatches } from '../reporters/json-chunks.js';
 import type { Invocation } from './commands.js';
 import { onImage } from '../image/image-option.js';
 import { openSession, reportOf, sessionOptionsOf, type SessionOptions } from './session.js';
 import { IncompleteError } from './usage-error.js';
 
-function writeJsonFile(path: string, text: string): void {
+function writeJsonFile(path: string, report: Report): void {
+  let fd: number | undefined;
   try {
-    writeFileSync(path, text);
+    fd = openSync(path, 'w');
+    const file = fd;
+    writeInBatches(jsonChunks(report), (text) => {
+      const bytes = Buffer.from(text);
+      for (let done = 0; done < bytes.length; ) done += writeSync(file, bytes, done);
+    });
   } catch (err) {
     throw new IncompleteError(`--report ${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -31,7 +39,8 @@ async function check({ values, color }: Invocation, options: SessionOptions): Pr
   const reportFile = values.report as string | undefined;
   const session = await openSession(options, reporter.name === 'json' || reportFile !== undefined);
   const report = await reportOf(session, await runChecks(session.host, session.modules, session.engine));
-  if (reportFile) writeJsonFile(reportFile, toJson(report));
-  process.stdout.write(reporter.report(report, { color, modules: CHECKS_BY_ID }));
+  if (reportFile) writeJsonFile(reportFile, report);
+  const context = { color, modules: CHECKS_BY_ID };
+  writeInBatches(reporter.reportChunks?.(report, context) ?? [reporter.report(report, context)], (text) => process.stdout.write(text));
   return exitCodeOf(report.verdict, values.strict === true);
 }

@@ -2,6 +2,7 @@
 // subject are the engine's working data, not part of the report: they are not enumerable
 // (agent/findings.ts internal), so JSON.stringify leaves them out.
 import type { CheckModule } from '../types.js';
+import { jsonChunks } from './json-chunks.js';
 import type { Reporter } from './types.js';
 
 export function toJson(value: unknown): string {
@@ -15,6 +16,7 @@ function listRows(checks: readonly CheckModule[]) {
 export const jsonReporter: Reporter = {
   name: 'json',
   report: (report) => toJson(report),
+  reportChunks: (report) => jsonChunks(report),
   cleanup: (output) => toJson(output.json),
   list: (checks) => toJson(listRows(checks)),
 };

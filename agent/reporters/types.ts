@@ -12,6 +12,8 @@ export interface Reporter {
   name: string;
   /** A check report. */
   report(report: Report, context: RenderContext): string;
+  /** The same text as report(), in pieces, for a format whose text can be too big to hold twice. */
+  reportChunks?(report: Report, context: RenderContext): Iterable<string>;
   /** The cleanup plan or its outcome; absent: `cleanup` does not offer this format. */
   cleanup?(output: CleanupOutput, context: RenderContext): string;
   /** The registry of checks; absent: `list` does not offer this format. */
