@@ -1,7 +1,8 @@
 // The JSON written in pieces is JSON.stringify(value, null, 2) byte for byte, whatever the value.
 import t from 'tap';
 import fc from 'fast-check';
-import { jsonChunks, writeInBatches } from '../../agent/reporters/json-chunks.js';
+import { writeInBatches } from '../../agent/reporters/batched-write.js';
+import { jsonChunks } from '../../agent/reporters/json-chunks.js';
 
 const joined = (value: unknown) => [...jsonChunks(value)].join('');
 const expected = (value: unknown) => (JSON.stringify(value, null, 2) ?? 'null') + '\n';
