@@ -1,13 +1,13 @@
 // `agent check`: run the checks on the target, render the report, exit with the verdict's code.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { CHECKS_BY_ID } from '../../checks/index.js';
-import { runChecks } from '../engine.js';
 import { exitCodeOf, type Report } from '../report.js';
 import { reporterFor } from '../reporters/index.js';
 import { writeInBatches } from '../reporters/batched-write.js';
 import { jsonChunks } from '../reporters/json-chunks.js';
 import type { Invocation } from './commands.js';
 import { onImage } from '../image/image-option.js';
+import { runSessionChecks } from './helper-checks.js';
 import { openSession, reportOf, sessionOptionsOf, type SessionOptions } from './session.js';
 import { IncompleteError } from './usage-error.js';
 
@@ -39,7 +39,7 @@ async function check({ values, color }: Invocation, options: SessionOptions): Pr
   const reporter = reporterFor((values.format as string | undefined) ?? 'text');
   const reportFile = values.report as string | undefined;
   const session = await openSession(options, reporter.name === 'json' || reportFile !== undefined);
-  const report = await reportOf(session, await runChecks(session.host, session.modules, session.engine));
+  const report = await reportOf(session, await runSessionChecks(session, options));
   if (reportFile) writeJsonFile(reportFile, report);
   const context = { color, modules: CHECKS_BY_ID };
   writeInBatches(reporter.reportChunks?.(report, context) ?? [reporter.report(report, context)], (text) => process.stdout.write(text));

@@ -40,6 +40,7 @@ export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
   { name: 'btrfs-progs', commands: ['mkfs.btrfs'], usedFor: 'btrfs subvolumes in an image file' },
   { name: 'busybox-static', commands: ['busybox'], usedFor: 'a root with no C library at all (the self-contained binary)' },
   { name: 'packer', commands: ['packer'], usedFor: 'the real Packer builds (qemu builder)' },
+  { name: 'strace', commands: ['strace'], usedFor: 'seeing the agent start its helper process on a large target' },
   { name: 'hyperfine', commands: ['hyperfine'], usedFor: 'npm run bench' },
   { name: 'time', commands: ['/usr/bin/time'], usedFor: 'npm run bench (peak memory)' },
 ];
