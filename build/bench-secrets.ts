@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CHECKS_BY_ID } from '../checks/index.js';
 import { hyperfine, type Timing } from '../fixtures/scale/measure.js';
 import { makeScaleRoot } from '../fixtures/scale/scale-root.js';
+import { peakTreePss } from '../fixtures/scale/tree-memory.js';
 
 /** The checks of issue 11: those that read file contents in homes and application trees. */
 export const SECRET_SCANS = ['credentials', 'build-secrets', 'tls-keys'] as const;
@@ -26,6 +27,10 @@ export interface SecretsResults {
   appText: Timing;
   full: Timing;
   fullWithout: Timing;
+  /** Every check with the helper process turned off (AGENT_HELPER=1): one process does all. */
+  fullSingle: Timing;
+  /** Peak summed PSS of the agent and its helper, and of the one-process run, in MiB. */
+  treeMiB: { full: number; single: number };
   /** find stat'ing every entry of the same root: what this machine's file system calls cost alone. */
   floor: Timing;
   commands: string[];
@@ -85,10 +90,13 @@ export async function measureSecrets(base: string, work: string, built: string, 
   await makeScaleRoot(scale, { accounts: HOMES, logs: 100_000 });
   const bigRuns = quick ? 1 : 5;
   const full = await time('every check', `${agent} check --offline --root ${scale} --skip security-updates`, bigRuns);
+  const fullSingle = await time('every check, one process', `env AGENT_HELPER=1 ${agent} check --offline --root ${scale} --skip security-updates`, bigRuns);
+  const scaleArgs = ['check', '--offline', '--root', scale, '--skip', 'security-updates'];
+  const treeMiB = { full: await peakTreePss([agent, ...scaleArgs], bigRuns), single: await peakTreePss(['env', 'AGENT_HELPER=1', agent, ...scaleArgs], bigRuns) };
   const fullWithout = await time('without the new checks', `${agent} check --offline --root ${scale} --skip security-updates,${newChecks.join(',')}`, bigRuns);
   const floor = await time('find, one lstat per entry', `find ${scale} -printf '%s %m\\n'`, bigRuns);
   rmSync(scale, { recursive: true, force: true });
-  return { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), scans, emptyRoot, homes, appText: appTextTiming, full, fullWithout, floor, commands };
+  return { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), scans, emptyRoot, homes, appText: appTextTiming, full, fullWithout, fullSingle, treeMiB, floor, commands };
 }
 
 export const SECRETS_HEADING = '## 7. Secrets beyond SSH: what the scans cost';
@@ -106,7 +114,8 @@ export interface SecretsTarget {
 export function secretsTargets(r: SecretsResults): SecretsTarget[] {
   return [
     { name: 'scale-time-all-checks', goal: '10,000 accounts + 100,000 log files, every check: `check --offline` under 3 s', measured: ms(r.full.medianMs), pass: r.full.medianMs < 3000 },
-    { name: 'scale-rss-all-checks', goal: 'the same: peak RSS under 250 MB', measured: mb(r.full), pass: (r.full.rssMiB ?? Infinity) * 1.048576 < 250 },
+    // Both processes together: the largest one alone (time's peak RSS) would hide the helper.
+    { name: 'scale-rss-all-checks', goal: 'the same: peak memory of the agent and its helper together (summed PSS) under 250 MB', measured: `${(r.treeMiB.full * 1.048576).toFixed(0)} MB`, pass: r.treeMiB.full * 1.048576 < 250 },
   ];
 }
 
@@ -125,10 +134,13 @@ export function secretsSection(r: SecretsResults): string[] {
     row(`scans, ${HOMES.toLocaleString('en')} accounts`, r.homes),
     row(`scans, ${APP_MIB} MiB of application text`, r.appText),
     row('10,000 accounts + 100,000 log files, every check', r.full),
+    row('the same in one process (`AGENT_HELPER=1`: no helper)', r.fullSingle),
     row('the same without the six new checks', r.fullWithout),
     row('the floor: `find` stat\'ing every entry of that root once', r.floor),
     '',
     `Cost of the scans: **${(perHome * 1000).toFixed(0)} µs per home** and **${ms(perMib)} per MiB scanned** (medians minus the empty root's, divided by the count); the six new checks add ${ms(r.full.medianMs - r.fullWithout.medianMs)} (${(((r.full.medianMs - r.fullWithout.medianMs) / r.fullWithout.medianMs) * 100).toFixed(1)} %) to the scale run.`,
+    '',
+    `With 10,000 accounts, \`check\` runs ssh-private-keys and ssh-authorized-keys in a helper process of the agent (agent/cli/helper-checks.ts): ${ms(r.full.medianMs)} against ${ms(r.fullSingle.medianMs)} in one process. Peak RSS above is the largest single process; the agent and its helper together peaked at **${(r.treeMiB.full * 1.048576).toFixed(0)} MB** (summed PSS, sampled every 2 ms: the agent's own file, mapped by both, counted once), one process at ${(r.treeMiB.single * 1.048576).toFixed(0)} MB.`,
     '',
     `The agent's run with every check takes ${(r.full.medianMs / r.floor.medianMs).toFixed(1)}x the floor on this machine: \`find\` only stats each of the root's files once (${ms(r.floor.medianMs)}), while the checks also list every home and .ssh, open and read keys, histories and dotfiles, and make a finding of every log file, key and history. A machine whose file system calls cost less moves both together.`,
     '',

@@ -15,7 +15,7 @@
 // BENCH_ONLY=secrets the same for section 7 (build/bench-secrets.ts); BENCH_ONLY=realistic for section 2b,
 // and its two rows of the Targets table (dated, so a reader sees they are newer than the rest).
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -27,6 +27,7 @@ import { addLocalSecurityRepo, useOnlyLocalSources } from '../fixtures/real/secu
 import { gitCommit, profileAgent, REPO, RUNTIME, type ProfileSummary } from '../fixtures/scale/cpu-profile.js';
 import { commandLog, hyperfine, peakRss, shellLine, type Timing } from '../fixtures/scale/measure.js';
 import { makeScaleRoot, type LogMix } from '../fixtures/scale/scale-root.js';
+import { peakTreePss } from '../fixtures/scale/tree-memory.js';
 import { measurePortable, portableSection, portableTargets, type PortableResults } from './bench-portable.js';
 import { replaceSection, replaceTargetRows } from './bench-sections.js';
 import { measureSecrets, secretsSection, secretsTargets } from './bench-secrets.js';
@@ -255,6 +256,8 @@ interface ScalePoint {
   logs: number;
   mix?: LogMix;
   check: Timing;
+  /** Peak summed PSS of check and its helper process (fixtures/scale/tree-memory.ts), MiB; the biggest roots only. */
+  checkTreeMiB?: number;
   plan?: Timing;
   apply?: Timing;
 }
@@ -270,6 +273,15 @@ async function scalePoint(base: string, work: string, series: ScalePoint['series
   const runs = QUICK ? 1 : big ? 3 : 10;
   const warmup = QUICK || big ? 0 : 1;
   const [check] = await hyperfine([{ name: 'check --offline', command: `${AGENT} check --offline --root ${template} ${SKIP.join(' ')}`, rss: true }], { runs, warmup, workDir: work });
+  // From a fresh copy in the work directory, as section 7 measures: dist/agent's own pages, held in
+  // large folios by the page cache, would otherwise count up to 64 MiB of the file as memory.
+  let checkTreeMiB: number | undefined;
+  if (big) {
+    const copy = join(work, 'agent-scale');
+    copyFileSync(AGENT, copy);
+    checkTreeMiB = await peakTreePss([copy, 'check', '--offline', '--root', template, ...SKIP], runs);
+    rmSync(copy, { force: true });
+  }
   // The biggest cleanups take tens of seconds each: two runs of those.
   const cleanupRuns = big && !QUICK ? 2 : runs;
   let plan: Timing | undefined;
@@ -286,7 +298,7 @@ async function scalePoint(base: string, work: string, series: ScalePoint['series
     rmSync(fresh, { recursive: true, force: true });
   }
   rmSync(template, { recursive: true, force: true });
-  return { series, accounts, logs, mix, check, plan, apply };
+  return { series, accounts, logs, mix, check, checkTreeMiB, plan, apply };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -461,7 +473,7 @@ function writeReport(
     '',
     '### 10,000 accounts and 100,000 log files in one root',
     '',
-    table(['command', 'wall (median)', 'peak RSS'], [['`check --offline`', timingCell(both.check), mib(both.check.rssMiB)]]),
+    table(['command', 'wall (median)', 'peak RSS (largest process)', 'peak memory, agent and helper (summed PSS)'], [['`check --offline`', timingCell(both.check), mib(both.check.rssMiB), mib(both.checkTreeMiB)]]),
     '',
     '### Truncating a 10 GB sparse log',
     '',
@@ -571,7 +583,9 @@ async function main(): Promise<void> {
 
     const big = both.check;
     const t1 = target('scale-time', '10,000 accounts + 100,000 log files: `check --offline` under 3 s', ms(big.medianMs), big.medianMs < 3000);
-    const t2 = target('scale-rss', '10,000 accounts + 100,000 log files: peak RSS under 250 MB', `${((big.rssMiB ?? 0) * 1.048576).toFixed(0)} MB`, (big.rssMiB ?? Infinity) * 1.048576 < 250);
+    // The agent and its helper process together: time's peak RSS is the largest process only.
+    const tree = both.checkTreeMiB ?? Infinity;
+    const t2 = target('scale-rss', '10,000 accounts + 100,000 log files: peak memory of the agent and its helper together (summed PSS) under 250 MB', `${(tree * 1.048576).toFixed(0)} MB`, tree * 1.048576 < 250);
     const growthA = growthRows(accountPoints.filter((pt) => pt.accounts > 0), (pt) => pt.accounts).worst;
     const growthL = growthRows(logPoints.filter((pt) => pt.logs > 0), (pt) => pt.logs).worst;
     const worst = Math.max(growthA, growthL);
