@@ -1,6 +1,6 @@
 // On a target with thousands of accounts, the checks that read every home are bound to one core
-// (system calls and parsing: at 10,000 accounts and 100,000 logs the run was 4.6 to 6.3 s of CPU
-// on one of two cores). There, `check` hands some of them to a second process of the agent itself,
+// (system calls and parsing): at 10,000 accounts and 100,000 logs one process took 2.9 to 4.3 s
+// while the other core of the 2-core VM stayed idle (BENCHMARKS.md, section 7). There, `check` hands some of them to a second process of the agent itself,
 // `check --only IDS --format json` on the same target, and takes their results from its report as
 // they are: one engine, the same checks, the same findings. A helper that fails leaves its checks
 // `error`, never `pass`.
