@@ -24,7 +24,7 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The report without what differs between any two runs (times). */
 function comparable(report: ReportJson): unknown {
-  return report.checks.map(({ durationMs: _, ...check }: ReportJson['checks'][number] & { durationMs?: number }) => check);
+  return report.checks.map((check) => ({ ...check, durationMs: undefined }));
 }
 
 /** `agent ARGS` under strace: the report, and the command lines of the agents it started. */
@@ -74,24 +74,25 @@ t.test('a small target: no helper', { skip: STRACE }, async (t) => {
 
 t.test('a helper that fails leaves its checks error, never pass', async (t) => {
   const modules = HELPED.map((id) => CHECKS_BY_ID.get(id)!);
+  const engine = { timeoutMs: 300_000 };
   const run = (result: Partial<RunResult>): RunResult => ({ command: 'agent', code: 0, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 1, ...result });
 
-  const crashed = helperResults(run({ code: 3, stderr: 'agent: cannot identify the distribution: no os-release\n' }), modules);
+  const crashed = helperResults(run({ code: 3, stderr: 'agent: cannot identify the distribution: no os-release\n' }), modules, engine);
   t.same(crashed.map((c) => [c.id, c.status]), HELPED.map((id) => [id, 'error']), 'exit 3 with no report: both error');
   t.match(crashed[0].summary, /could not check: the helper process failed \(exit code 3: agent: cannot identify/, 'the reason names the exit code and the last line');
 
-  const killed = helperResults(run({ code: null, signal: 'SIGKILL', stdout: '{"checks": [' }), modules);
+  const killed = helperResults(run({ code: null, signal: 'SIGKILL', stdout: '{"checks": [' }), modules, engine);
   t.same(killed.map((c) => c.status), ['error', 'error'], 'killed half way: error');
   t.match(killed[0].summary, /killed by SIGKILL/);
 
-  const timedOut = helperResults(run({ code: null, signal: 'SIGKILL', timedOut: true }), modules);
+  const timedOut = helperResults(run({ code: null, signal: 'SIGKILL', timedOut: true }), modules, engine);
   t.match(timedOut[0].summary, /timed out/, 'a hung helper: timed out');
 
   const one = { id: HELPED[0], title: 't', status: 'pass', summary: 'no problem found', durationMs: 5, findings: [] };
-  const partial = helperResults(run({ code: 0, stdout: JSON.stringify({ checks: [one] }) }), modules);
+  const partial = helperResults(run({ code: 0, stdout: JSON.stringify({ checks: [one] }) }), modules, engine);
   t.same(partial.map((c) => c.status), ['pass', 'error'], 'a check missing from its report: error; the other as reported');
   t.match(partial[1].summary, /helper process wrote no report|helper process failed/);
 
-  const malformed = helperResults(run({ code: 0, stdout: JSON.stringify({ checks: [{ ...one, status: 'great' }, { id: HELPED[1] }] }) }), modules);
+  const malformed = helperResults(run({ code: 0, stdout: JSON.stringify({ checks: [{ ...one, status: 'great' }, { id: HELPED[1] }] }) }), modules, engine);
   t.same(malformed.map((c) => c.status), ['error', 'error'], 'results without a known status or findings: error');
 });

@@ -1,12 +1,12 @@
 // On a target with thousands of accounts, the checks that read every home are bound to one core
 // (system calls and parsing): at 10,000 accounts and 100,000 logs one process took 2.9 to 4.3 s
-// while the other core of the 2-core VM stayed idle (BENCHMARKS.md, section 7). There, `check` hands some of them to a second process of the agent itself,
-// `check --only IDS --format json` on the same target, and takes their results from its report as
-// they are: one engine, the same checks, the same findings. A helper that fails leaves its checks
-// `error`, never `pass`.
+// while the other core of the 2-core VM stayed idle (BENCHMARKS.md, section 7). There, `check`
+// hands some of them to a second process of the agent itself, `check --only IDS --format json` on
+// the same target, and takes their results from its report as they are: one engine, the same
+// checks, the same findings. A helper that fails leaves its checks `error`, never `pass`.
 import { agentBinaryPath } from '../self.js';
 import { readAccounts } from '../facts/accounts.js';
-import { runChecks } from '../engine.js';
+import { runChecks, toCheckReport, type EngineOptions } from '../engine.js';
 import { describeFailure, runCommand, type RunResult } from '../runner.js';
 import type { Host } from '../host.js';
 import type { CheckModule, CheckReport, Status } from '../types.js';
@@ -56,12 +56,8 @@ function helperArgs(host: Host, options: SessionOptions, ids: readonly string[])
   ];
 }
 
-function failed(module: CheckModule, reason: string): CheckReport {
-  return { id: module.id, title: module.title, status: 'error', summary: `could not check: ${reason}`, durationMs: 0, findings: [] };
-}
-
 /** The helper's results for modules, from its run; each check it did not report is `error`. */
-export function helperResults(run: RunResult, modules: readonly CheckModule[]): CheckReport[] {
+export function helperResults(run: RunResult, modules: readonly CheckModule[], engine: EngineOptions): CheckReport[] {
   let checks: CheckReport[] = [];
   let reason = `the helper process failed (${describeFailure(run)})`;
   try {
@@ -71,17 +67,17 @@ export function helperResults(run: RunResult, modules: readonly CheckModule[]): 
     if (run.code === 0 || run.code === 1) reason = 'the helper process wrote no report';
   }
   const byId = new Map(checks.filter((c) => STATUSES.has(c?.status) && Array.isArray(c.findings)).map((c) => [c.id, c]));
-  return modules.map((module) => byId.get(module.id) ?? failed(module, reason));
+  return modules.map((module) => byId.get(module.id) ?? toCheckReport(module, { status: 'error', summary: `could not check: ${reason}`, findings: [] }, 0, engine));
 }
 
-async function runHelper(command: string[], args: string[], modules: readonly CheckModule[], timeoutMs: number): Promise<CheckReport[]> {
+async function runHelper(command: string[], args: string[], modules: readonly CheckModule[], engine: EngineOptions): Promise<CheckReport[]> {
   const run = await runCommand(command[0], [...command.slice(1), ...args], {
     // Its own checks time out first; this only stops a helper that hangs as a whole.
-    timeoutMs: timeoutMs + 30_000,
+    timeoutMs: engine.timeoutMs + 30_000,
     maxBytes: MAX_REPORT_BYTES,
     env: { [HELPER_ENV]: '1' },
   });
-  return helperResults(run, modules);
+  return helperResults(run, modules, engine);
 }
 
 /** Runs the session's checks, with part of them in a helper process when the target is large. */
@@ -95,7 +91,7 @@ export async function runSessionChecks(session: Session, options: SessionOptions
   }
   const [own, theirs] = await Promise.all([
     runChecks(host, modules.filter((module) => !helped.includes(module)), engine),
-    runHelper(command, helperArgs(host, options, helped.map((module) => module.id)), helped, engine.timeoutMs),
+    runHelper(command, helperArgs(host, options, helped.map((module) => module.id)), helped, engine),
   ]);
   const byId = new Map([...own, ...theirs].map((check) => [check.id, check]));
   return modules.map((module) => byId.get(module.id)!);
